@@ -1,0 +1,89 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json;
+using Deae.MLNet.Data;
+using Deae.MLNet.Data.Fonts;
+using Deae.MLNet.IO;
+
+namespace Deae.Cli.Commands;
+
+/// <summary><c>deae bench …</c>: speed measured side by side in one run and reported as ratios.</summary>
+internal static class BenchCommands
+{
+    public static Command Create()
+    {
+        var command = new Command("bench", "Benchmarks that report ratios measured side by side in one run.");
+        command.Add(CreateGenerate());
+        return command;
+    }
+
+    private static Command CreateGenerate()
+    {
+        var json = new Option<string?>("--json") { Description = "Also write the results to this JSON file." };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Replace an existing JSON file." };
+        var count = new Option<int>("--images") { Description = "Images per measurement.", DefaultValueFactory = _ => 3000 };
+        var imageSize = new Option<int>("--image-size") { Description = "Image side in pixels.", DefaultValueFactory = _ => 32 };
+        var command = new Command("generate", "Fonts-like generation speed (images/s) on 1 core and on all cores, rendering alone and with PNG encoding.")
+        {
+            json, overwrite, count, imageSize,
+        };
+        command.SetAction(parse => CliRunner.Run(() =>
+        {
+            string? jsonPath = parse.GetValue(json);
+            bool replace = parse.GetValue(overwrite);
+            if (jsonPath is not null && File.Exists(jsonPath) && !replace)
+            {
+                throw new IOException($"'{Path.GetFullPath(jsonPath)}' already exists; pass --overwrite to replace it.");
+            }
+
+            var options = new FontsOptions { MaxImages = parse.GetValue(count), ImageSize = parse.GetValue(imageSize), MaxFonts = 8 };
+            var samples = FontsGenerator.Plan(options);
+            _ = FontsGenerator.Render(samples.Take(64).ToList(), options.ImageSize); // warm-up: fonts, JIT
+
+            double RenderRate(int threads) => Rate(samples.Count, () => FontsGenerator.Render(samples, options.ImageSize, threads));
+            double single = RenderRate(1);
+            double all = RenderRate(Environment.ProcessorCount);
+            var data = FontsGenerator.Render(samples, options.ImageSize);
+            double encode1 = Rate(samples.Count, () => EncodeAll(data, 1));
+            double encodeAll = Rate(samples.Count, () => EncodeAll(data, Environment.ProcessorCount));
+            var result = new Dictionary<string, object>
+            {
+                ["images"] = samples.Count,
+                ["image_size"] = options.ImageSize,
+                ["cores"] = Environment.ProcessorCount,
+                ["render_images_per_second_1_core"] = Math.Round(single, 1),
+                ["render_images_per_second_all_cores"] = Math.Round(all, 1),
+                ["render_parallel_speedup"] = Math.Round(all / single, 3),
+                ["png_encode_images_per_second_1_core"] = Math.Round(encode1, 1),
+                ["png_encode_images_per_second_all_cores"] = Math.Round(encodeAll, 1),
+                ["png_encode_parallel_speedup"] = Math.Round(encodeAll / encode1, 3),
+            };
+            string text = JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true });
+            Console.WriteLine(text);
+            if (jsonPath is not null)
+            {
+                AtomicFile.WriteAllBytes(jsonPath, System.Text.Encoding.UTF8.GetBytes(text + "\n"), replace);
+            }
+
+            return 0;
+        }));
+        return command;
+    }
+
+    private static void EncodeAll(ImageDataset data, int threads) =>
+        Parallel.For(0, data.Count, new ParallelOptions { MaxDegreeOfParallelism = threads }, i => DatasetWriter.EncodePng(data.GetPixels(i), data.Width, data.Height, data.Channels));
+
+    /// <summary>Best of three timings, in items per second.</summary>
+    private static double Rate(int items, Action work)
+    {
+        double best = double.MaxValue;
+        for (int r = 0; r < 3; r++)
+        {
+            var watch = Stopwatch.StartNew();
+            work();
+            best = Math.Min(best, watch.Elapsed.TotalSeconds);
+        }
+
+        return items / best;
+    }
+}

@@ -1,0 +1,46 @@
+using Deae.MLNet.Data;
+using Deae.MLNet.Runtime;
+using Spectre.Console;
+
+namespace Deae.Cli.Commands;
+
+/// <summary>Runs a command body and turns expected failures into one clear line and a non-zero exit code.</summary>
+internal static class CliRunner
+{
+    /// <summary>Exit code for bad input (options, files, folders).</summary>
+    public const int BadInput = 2;
+
+    /// <summary>Runs <paramref name="body"/>; bad input prints "error: …" on standard error and returns <see cref="BadInput"/>.</summary>
+    public static int Run(Func<int> body)
+    {
+        try
+        {
+            return body();
+        }
+        catch (Exception ex) when (ex is OptionException or ArgumentException or IOException or InvalidDataException or UnauthorizedAccessException or TorchLoadException)
+        {
+            Console.Error.WriteLine($"error: {ex.Message}");
+            return BadInput;
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> under a progress bar of <paramref name="total"/> steps (plain output when not a terminal).</summary>
+    public static T WithProgress<T>(string label, int total, Func<IProgress<int>, T> work)
+    {
+        T result = default!;
+        AnsiConsole.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .Start(context =>
+            {
+                var task = context.AddTask(label, maxValue: Math.Max(1, total));
+                result = work(new Progress<int>(done => task.Value = done));
+                task.Value = task.MaxValue;
+            });
+        return result;
+    }
+
+    /// <summary>Splits comma-separated option values ("red,blue" or "red blue") into a list; an absent option gives null.</summary>
+    public static IReadOnlyList<string>? SplitList(string[]? values) =>
+        values is null || values.Length == 0 ? null : values.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+}

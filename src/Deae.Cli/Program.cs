@@ -1,0 +1,10 @@
+using System.CommandLine;
+using Deae.Cli.Commands;
+
+var root = new RootCommand("deae: Disentangled Exploration Autoencoder for ML.NET — data sets, training, synthesis, benchmarks.")
+{
+    GenerateCommands.Create(),
+    DemoCommand.Create(),
+    BenchCommands.Create(),
+};
+return root.Parse(args).Invoke();

@@ -1,0 +1,124 @@
+using Deae.MLNet.IO;
+using SkiaSharp;
+
+namespace Deae.MLNet.Data;
+
+/// <summary>
+/// Reads a data set folder (or any manifest CSV whose first column holds image paths relative to the
+/// manifest) into an <see cref="ImageDataset"/> of bytes.
+/// </summary>
+public static class DatasetReader
+{
+    /// <summary>Reads the manifest at <paramref name="manifestPath"/> (a file, or a folder holding <c>manifest.csv</c>).</summary>
+    /// <param name="manifestPath">The manifest file or its folder.</param>
+    /// <param name="attributeColumns">The attribute columns to keep, in order; null keeps every column but the image column.</param>
+    /// <param name="channels">Channels to decode to (1 or 3); null takes them from dataset.json, else 3.</param>
+    public static ImageDataset Read(string manifestPath, IReadOnlyList<string>? attributeColumns = null, int? channels = null)
+    {
+        string manifest = ResolveManifest(manifestPath);
+        string folder = Path.GetDirectoryName(manifest)!;
+        var rows = Csv.ReadRows(manifest);
+        if (rows.Count < 2)
+        {
+            throw new InvalidDataException($"Manifest '{manifest}' has no data rows.");
+        }
+
+        string[] header = rows[0];
+        int imageColumn = Array.IndexOf(header, DatasetFiles.ImageColumn);
+        if (imageColumn < 0)
+        {
+            throw new InvalidDataException($"Manifest '{manifest}' has no '{DatasetFiles.ImageColumn}' column (columns: {string.Join(", ", header)}).");
+        }
+
+        var names = attributeColumns ?? header.Where((_, i) => i != imageColumn).ToList();
+        var columns = names.Select(n =>
+        {
+            int index = Array.IndexOf(header, n);
+            return index >= 0 ? index : throw new ArgumentException($"Manifest '{manifest}' has no attribute column '{n}' (columns: {string.Join(", ", header)}).", nameof(attributeColumns));
+        }).ToArray();
+
+        string descriptionPath = Path.Combine(folder, DatasetFiles.Description);
+        var description = File.Exists(descriptionPath) ? DatasetDescription.Read(descriptionPath) : null;
+        int decodeChannels = channels ?? description?.Channels ?? 3;
+        var attributes = names.Select((name, k) =>
+        {
+            var described = description?.Attributes.FirstOrDefault(a => a.Name == name)?.Values;
+            var present = rows.Skip(1).Select(r => r[columns[k]]).Distinct(StringComparer.Ordinal);
+            return new AttributeDefinition(name, described ?? present.Order(StringComparer.Ordinal).ToList());
+        }).ToList();
+
+        int count = rows.Count - 1;
+        var pixels = new byte[count][];
+        var labels = new int[count][];
+        int width = 0, height = 0;
+        var sizeLock = new Lock();
+        ParallelWork.For(count, null, i =>
+        {
+            string[] row = rows[i + 1];
+            if (row.Length != header.Length)
+            {
+                throw new InvalidDataException($"Manifest '{manifest}' row {i + 2} has {row.Length} fields; the header has {header.Length}.");
+            }
+
+            labels[i] = columns.Select((c, k) => attributes[k].IndexOf(row[c])).ToArray();
+            string imagePath = Path.Combine(folder, row[imageColumn]);
+            var (w, h, bytes) = DecodeImage(imagePath, decodeChannels);
+            lock (sizeLock)
+            {
+                if (width == 0)
+                {
+                    (width, height) = (w, h);
+                }
+                else if (w != width || h != height)
+                {
+                    throw new InvalidDataException($"Image '{imagePath}' is {w}x{h}; the other images are {width}x{height}.");
+                }
+            }
+
+            pixels[i] = bytes;
+        });
+        return new ImageDataset(width, height, decodeChannels, attributes, pixels, labels);
+    }
+
+    /// <summary>Decodes an image file to interleaved bytes with <paramref name="channels"/> channels (grey is the mean of R, G, B).</summary>
+    public static (int Width, int Height, byte[] Pixels) DecodeImage(string path, int channels)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"Image '{path}' does not exist.", path);
+        }
+
+        using var bitmap = SKBitmap.Decode(path) ?? throw new InvalidDataException($"Image '{path}' could not be decoded (not a PNG/JPEG/BMP/WebP file, or truncated).");
+        using var rgba = bitmap.Copy(SKColorType.Rgba8888) ?? throw new InvalidDataException($"Image '{path}' could not be converted to RGBA.");
+        var source = rgba.GetPixelSpan();
+        var pixels = new byte[rgba.Width * rgba.Height * channels];
+        for (int p = 0, q = 0; q < pixels.Length; p += 4, q += channels)
+        {
+            if (channels == 1)
+            {
+                pixels[q] = (byte)((source[p] + source[p + 1] + source[p + 2] + 1) / 3);
+            }
+            else
+            {
+                pixels[q] = source[p];
+                pixels[q + 1] = source[p + 1];
+                pixels[q + 2] = source[p + 2];
+            }
+        }
+
+        return (rgba.Width, rgba.Height, pixels);
+    }
+
+    /// <summary>The manifest file for a path that is a manifest or a data set folder.</summary>
+    public static string ResolveManifest(string manifestPath)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(manifestPath);
+        string full = Path.GetFullPath(manifestPath);
+        if (Directory.Exists(full))
+        {
+            full = Path.Combine(full, DatasetFiles.Manifest);
+        }
+
+        return File.Exists(full) ? full : throw new FileNotFoundException($"Manifest '{full}' does not exist.", full);
+    }
+}

@@ -1,0 +1,208 @@
+using System.Text;
+using System.Text.Json;
+using Deae.MLNet.IO;
+using SkiaSharp;
+
+namespace Deae.MLNet.Data;
+
+/// <summary>
+/// Writes an <see cref="ImageDataset"/> as a folder: <c>images/*.png</c>, <c>manifest.csv</c> and
+/// <c>dataset.json</c>. The folder appears whole or not at all: everything is written to a sibling
+/// temporary folder that is renamed into place at the end.
+/// </summary>
+public static class DatasetWriter
+{
+    /// <summary>
+    /// Throws, naming the folder, if <paramref name="folder"/> cannot be written: it exists and
+    /// <paramref name="overwrite"/> is false, or its parent cannot be created or written. Call it
+    /// before expensive work so that a doomed run fails at once.
+    /// </summary>
+    public static void EnsureWritable(string folder, bool overwrite)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(folder);
+        string full = Path.GetFullPath(folder);
+        if (File.Exists(full))
+        {
+            throw new IOException($"Output folder '{full}' is a file.");
+        }
+
+        if (Directory.Exists(full) && !overwrite)
+        {
+            throw new IOException($"Output folder '{full}' already exists; pass --overwrite (overwrite: true) to replace it.");
+        }
+
+        string parent = Path.GetDirectoryName(full)!;
+        try
+        {
+            Directory.CreateDirectory(parent);
+            string probe = Path.Combine(parent, $".deae-write-probe-{Guid.NewGuid():N}");
+            File.WriteAllBytes(probe, []);
+            File.Delete(probe);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"Output folder '{full}' cannot be written: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Writes <paramref name="data"/> to <paramref name="folder"/>.</summary>
+    /// <param name="data">The images and labels.</param>
+    /// <param name="folder">The data set folder to create.</param>
+    /// <param name="generator">What made the data (recorded in dataset.json).</param>
+    /// <param name="overwrite">Whether an existing folder may be replaced.</param>
+    /// <param name="progress">Receives the number of images written so far.</param>
+    /// <returns>The manifest's full path.</returns>
+    public static string Write(ImageDataset data, string folder, string generator, bool overwrite, IProgress<int>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentException.ThrowIfNullOrEmpty(generator);
+        EnsureWritable(folder, overwrite);
+        string full = Path.GetFullPath(folder);
+        string staging = $"{full}.partial-{Guid.NewGuid():N}";
+        try
+        {
+            WriteContent(data, staging, generator, progress);
+            Publish(staging, full, overwrite);
+        }
+        finally
+        {
+            if (Directory.Exists(staging))
+            {
+                Directory.Delete(staging, recursive: true);
+            }
+        }
+
+        return Path.Combine(full, DatasetFiles.Manifest);
+    }
+
+    /// <summary>
+    /// Writes several data sets as sub-folders of <paramref name="folder"/> (e.g. the train and test
+    /// sets of a preset), each rendered only when its turn comes. The whole folder appears at the end.
+    /// </summary>
+    /// <param name="parts">Each sub-folder's name and a function that renders its data.</param>
+    /// <param name="folder">The folder to create.</param>
+    /// <param name="generator">What made the data (recorded in each dataset.json).</param>
+    /// <param name="overwrite">Whether an existing folder may be replaced.</param>
+    /// <param name="onPart">Told each part's name before it is rendered.</param>
+    /// <returns>The full path of each part's manifest once published, in part order.</returns>
+    public static IReadOnlyList<string> WriteParts(IReadOnlyList<(string Name, Func<ImageDataset> Render)> parts, string folder, string generator, bool overwrite, Action<string>? onPart = null)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        ArgumentException.ThrowIfNullOrEmpty(generator);
+        EnsureWritable(folder, overwrite);
+        string full = Path.GetFullPath(folder);
+        string staging = $"{full}.partial-{Guid.NewGuid():N}";
+        try
+        {
+            Directory.CreateDirectory(staging);
+            foreach (var (name, render) in parts)
+            {
+                onPart?.Invoke(name);
+                WriteContent(render(), Path.Combine(staging, name), generator, null);
+            }
+
+            Publish(staging, full, overwrite);
+        }
+        finally
+        {
+            if (Directory.Exists(staging))
+            {
+                Directory.Delete(staging, recursive: true);
+            }
+        }
+
+        return parts.Select(p => Path.Combine(full, p.Name, DatasetFiles.Manifest)).ToList();
+    }
+
+    /// <summary>Encodes one image as PNG (grey or RGB).</summary>
+    public static byte[] EncodePng(ReadOnlySpan<byte> pixels, int width, int height, int channels)
+    {
+        var info = new SKImageInfo(width, height, channels == 1 ? SKColorType.Gray8 : SKColorType.Rgba8888, SKAlphaType.Opaque);
+        byte[] packed;
+        if (channels == 1)
+        {
+            packed = pixels.ToArray();
+        }
+        else
+        {
+            packed = new byte[width * height * 4];
+            for (int p = 0, q = 0; p < pixels.Length; p += 3, q += 4)
+            {
+                packed[q] = pixels[p];
+                packed[q + 1] = pixels[p + 1];
+                packed[q + 2] = pixels[p + 2];
+                packed[q + 3] = 255;
+            }
+        }
+
+        using var image = SKImage.FromPixelCopy(info, packed, info.RowBytes);
+        using var encoded = image.Encode(SKEncodedImageFormat.Png, 100);
+        return encoded.ToArray();
+    }
+
+    private static void WriteContent(ImageDataset data, string staging, string generator, IProgress<int>? progress)
+    {
+        string images = Path.Combine(staging, DatasetFiles.Images);
+        Directory.CreateDirectory(images);
+        var names = Enumerable.Range(0, data.Count).Select(i => $"{DatasetFiles.Images}/{i:D6}.png").ToArray();
+        int done = 0;
+        ParallelWork.For(data.Count, null, i =>
+        {
+            File.WriteAllBytes(Path.Combine(staging, names[i]), EncodePng(data.GetPixels(i), data.Width, data.Height, data.Channels));
+            int count = Interlocked.Increment(ref done);
+            if (progress is not null && (count % 256 == 0 || count == data.Count))
+            {
+                progress.Report(count);
+            }
+        });
+
+        var manifest = new StringBuilder();
+        manifest.Append(Csv.FormatRow([DatasetFiles.ImageColumn, .. data.Attributes.Select(a => a.Name)])).Append('\n');
+        for (int i = 0; i < data.Count; i++)
+        {
+            int row = i;
+            manifest.Append(Csv.FormatRow([names[i], .. Enumerable.Range(0, data.Attributes.Count).Select(a => data.GetValue(row, a))])).Append('\n');
+        }
+
+        File.WriteAllText(Path.Combine(staging, DatasetFiles.Manifest), manifest.ToString(), new UTF8Encoding(false));
+        var description = new DatasetDescription
+        {
+            Generator = generator,
+            Width = data.Width,
+            Height = data.Height,
+            Channels = data.Channels,
+            Count = data.Count,
+            Attributes = data.Attributes.Select(a => new DatasetDescription.AttributeEntry { Name = a.Name, Values = [.. a.Values] }).ToList(),
+        };
+        File.WriteAllText(Path.Combine(staging, DatasetFiles.Description), JsonSerializer.Serialize(description, DatasetDescription.s_json) + "\n", new UTF8Encoding(false));
+    }
+
+    /// <summary>Moves the finished staging folder into place, replacing an old folder only when asked.</summary>
+    private static void Publish(string staging, string target, bool overwrite)
+    {
+        if (!Directory.Exists(target))
+        {
+            Directory.Move(staging, target);
+            return;
+        }
+
+        if (!overwrite)
+        {
+            throw new IOException($"Output folder '{target}' already exists; pass --overwrite (overwrite: true) to replace it.");
+        }
+
+        string retired = $"{target}.old-{Guid.NewGuid():N}";
+        Directory.Move(target, retired);
+        try
+        {
+            Directory.Move(staging, target);
+        }
+        catch
+        {
+            Directory.Move(retired, target);
+            throw;
+        }
+
+        Directory.Delete(retired, recursive: true);
+    }
+}

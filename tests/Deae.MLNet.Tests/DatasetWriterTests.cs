@@ -1,0 +1,97 @@
+using System.Security.Cryptography;
+using Deae.MLNet.Data;
+using Deae.MLNet.Data.Fonts;
+
+namespace Deae.MLNet.Tests;
+
+public class DatasetWriterTests
+{
+    private static Dictionary<string, string> HashFiles(string folder) =>
+        Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+            .ToDictionary(f => Path.GetRelativePath(folder, f), f => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f))));
+
+    [Fact]
+    public void TwoRunsWriteByteIdenticalFiles()
+    {
+        using var temp = new TempFolder();
+        DatasetWriter.Write(FontsGenerator.Generate(FontsGeneratorTests.Small()), temp.Combine("a"), "fonts", overwrite: false);
+        DatasetWriter.Write(FontsGenerator.Generate(FontsGeneratorTests.Small()), temp.Combine("b"), "fonts", overwrite: false);
+        var a = HashFiles(temp.Combine("a"));
+        Assert.Equal(a, HashFiles(temp.Combine("b")));
+        Assert.Contains("manifest.csv", a.Keys);
+        Assert.Contains("dataset.json", a.Keys);
+        Assert.Equal(FontsGenerator.Plan(FontsGeneratorTests.Small()).Count + 2, a.Count);
+    }
+
+    [Fact]
+    public void ReadingBackGivesTheSameImagesAndLabels()
+    {
+        using var temp = new TempFolder();
+        var data = FontsGenerator.Generate(FontsGeneratorTests.Small());
+        string manifest = DatasetWriter.Write(data, temp.Combine("set"), "fonts", overwrite: false);
+        var read = DatasetReader.Read(manifest);
+        Assert.Equal(data.Count, read.Count);
+        Assert.Equal(data.Attributes.Select(a => a.Values), read.Attributes.Select(a => a.Values));
+        for (int i = 0; i < data.Count; i++)
+        {
+            Assert.True(data.GetPixels(i).SequenceEqual(read.GetPixels(i)), $"image {i} differs after PNG round trip");
+            Assert.Equal(Enumerable.Range(0, 5).Select(a => data.GetLabel(i, a)), Enumerable.Range(0, 5).Select(a => read.GetLabel(i, a)));
+        }
+    }
+
+    [Fact]
+    public void AnExistingFolderIsKeptUnlessOverwriteIsAsked()
+    {
+        using var temp = new TempFolder();
+        string folder = temp.Combine("set");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "keep.txt"), "mine");
+        var data = FontsGenerator.Generate(FontsGeneratorTests.Small());
+
+        var error = Assert.Throws<IOException>(() => DatasetWriter.Write(data, folder, "fonts", overwrite: false));
+        Assert.Contains(folder, error.Message);
+        Assert.Contains("--overwrite", error.Message);
+        Assert.Equal("mine", File.ReadAllText(Path.Combine(folder, "keep.txt")));
+
+        DatasetWriter.Write(data, folder, "fonts", overwrite: true);
+        Assert.False(File.Exists(Path.Combine(folder, "keep.txt")));
+        Assert.True(File.Exists(Path.Combine(folder, "manifest.csv")));
+        Assert.Single(Directory.EnumerateFileSystemEntries(temp.Path));
+    }
+
+    [Fact]
+    public void AFailedWriteLeavesNothingBehind()
+    {
+        using var temp = new TempFolder();
+        var parts = new List<(string, Func<ImageDataset>)>
+        {
+            ("good", () => FontsGenerator.Generate(FontsGeneratorTests.Small())),
+            ("bad", () => throw new InvalidDataException("rendering failed")),
+        };
+        Assert.Throws<InvalidDataException>(() => DatasetWriter.WriteParts(parts, temp.Combine("preset"), "fonts", overwrite: false));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(temp.Path));
+    }
+
+    [Fact]
+    public void AnUnwritableParentIsNamed()
+    {
+        using var temp = new TempFolder();
+        string file = temp.Combine("a-file");
+        File.WriteAllText(file, "x");
+        var error = Assert.Throws<IOException>(() => DatasetWriter.EnsureWritable(Path.Combine(file, "out"), overwrite: false));
+        Assert.Contains(Path.Combine(file, "out"), error.Message);
+    }
+
+    [Fact]
+    public void ReadingReportsTheFileAtFault()
+    {
+        using var temp = new TempFolder();
+        string manifest = DatasetWriter.Write(FontsGenerator.Generate(FontsGeneratorTests.Small()), temp.Combine("set"), "fonts", overwrite: false);
+        string image = Path.Combine(temp.Combine("set"), "images", "000003.png");
+        File.WriteAllBytes(image, File.ReadAllBytes(image)[..20]);
+        var error = Assert.Throws<InvalidDataException>(() => DatasetReader.Read(manifest));
+        Assert.Contains("000003.png", error.Message);
+        var missingColumn = Assert.Throws<ArgumentException>(() => DatasetReader.Read(manifest, ["letter", "colour"]));
+        Assert.Contains("'colour'", missingColumn.Message);
+    }
+}
