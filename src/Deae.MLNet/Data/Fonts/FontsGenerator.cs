@@ -91,16 +91,29 @@ public static class FontsGenerator
         }
 
         var attributes = AttributesOf(samples);
-        var typefaces = samples.Select(s => s.Font).Distinct().ToDictionary(f => f, LoadTypeface);
+        // Outlines are extracted once per (face, letter, size): Skia's glyph cache is shared and
+        // locked, so asking it per image would serialise the parallel rendering below.
+        var outlines = new Dictionary<(FontFace, char, string), SKPath>();
         try
         {
+            foreach (var group in samples.GroupBy(s => s.Font))
+            {
+                using var typeface = LoadTypeface(group.Key);
+                foreach (var (letter, size) in group.Select(s => (s.Letter, s.Size)).Distinct())
+                {
+                    using var font = new SKFont(typeface, FontSizes.Fraction(size) * imageSize);
+                    outlines[(group.Key, letter, size)] = font.GetGlyphPath(font.GetGlyph(letter))
+                        ?? throw new OptionException("Fonts", "--fonts", $"face '{group.Key.Name}' has no outline for '{letter}'.");
+                }
+            }
+
             var pixels = new byte[samples.Count][];
             var labels = new int[samples.Count][];
             int done = 0;
             ParallelWork.For(samples.Count, parallelism, i =>
             {
                 var sample = samples[i];
-                pixels[i] = RenderOne(sample, typefaces[sample.Font], imageSize);
+                pixels[i] = RenderOne(sample, outlines[(sample.Font, sample.Letter, sample.Size)], imageSize);
                 labels[i] =
                 [
                     attributes[0].IndexOf(sample.Letter.ToString()),
@@ -119,39 +132,53 @@ public static class FontsGenerator
         }
         finally
         {
-            foreach (var typeface in typefaces.Values)
+            foreach (var outline in outlines.Values)
             {
-                typeface.Dispose();
+                outline.Dispose();
             }
         }
     }
 
-    /// <summary>Renders one sample as interleaved RGB bytes.</summary>
-    private static byte[] RenderOne(FontsSample sample, SKTypeface typeface, int imageSize)
-    {
-        var info = new SKImageInfo(imageSize, imageSize, SKColorType.Rgba8888, SKAlphaType.Premul);
-        using var bitmap = new SKBitmap(info);
-        using (var canvas = new SKCanvas(bitmap))
-        {
-            canvas.Clear(new SKColor(sample.BackgroundColor.R, sample.BackgroundColor.G, sample.BackgroundColor.B));
-            using var paint = new SKPaint { Color = new SKColor(sample.FontColor.R, sample.FontColor.G, sample.FontColor.B), IsAntialias = true };
-            using var font = new SKFont(typeface, FontSizes.Fraction(sample.Size) * imageSize);
-            ushort glyph = font.GetGlyph(sample.Letter);
-            using var outline = font.GetGlyphPath(glyph) ?? throw new InvalidOperationException($"Font '{sample.Font.Name}' has no outline for '{sample.Letter}'.");
-            var bounds = outline.TightBounds;
+    // One canvas per thread and image size: creating Skia objects per image takes native locks
+    // that would serialise the parallel loop.
+    [ThreadStatic]
+    private static (int Size, SKBitmap Bitmap, SKCanvas Canvas, SKPaint Paint)? t_surface;
 
-            // A glyph wider or taller than the canvas (less a one-pixel margin) is shrunk to fit, so
-            // every glyph is whole and the background shows on every border.
-            float room = imageSize - 2f;
-            float scale = Math.Min(1f, room / Math.Max(bounds.Width, bounds.Height));
-            float x = ((imageSize - (bounds.Width * scale)) / 2f) - (bounds.Left * scale);
-            float y = ((imageSize - (bounds.Height * scale)) / 2f) - (bounds.Top * scale);
-            canvas.Translate(x, y);
-            canvas.Scale(scale);
-            canvas.DrawPath(outline, paint);
+    /// <summary>Renders one sample as interleaved RGB bytes.</summary>
+    private static byte[] RenderOne(FontsSample sample, SKPath outline, int imageSize)
+    {
+        if (t_surface is not { } surface || surface.Size != imageSize)
+        {
+            if (t_surface is { } old)
+            {
+                old.Paint.Dispose();
+                old.Canvas.Dispose();
+                old.Bitmap.Dispose();
+            }
+
+            var bitmap = new SKBitmap(new SKImageInfo(imageSize, imageSize, SKColorType.Rgba8888, SKAlphaType.Premul));
+            surface = (imageSize, bitmap, new SKCanvas(bitmap), new SKPaint { IsAntialias = true });
+            t_surface = surface;
         }
 
-        var rgba = bitmap.GetPixelSpan();
+        var canvas = surface.Canvas;
+        canvas.ResetMatrix();
+        canvas.Clear(new SKColor(sample.BackgroundColor.R, sample.BackgroundColor.G, sample.BackgroundColor.B));
+        surface.Paint.Color = new SKColor(sample.FontColor.R, sample.FontColor.G, sample.FontColor.B);
+        var bounds = outline.TightBounds;
+
+        // A glyph wider or taller than the canvas (less a one-pixel margin) is shrunk to fit, so
+        // every glyph is whole and the background shows on every border.
+        float room = imageSize - 2f;
+        float scale = Math.Min(1f, room / Math.Max(bounds.Width, bounds.Height));
+        float x = ((imageSize - (bounds.Width * scale)) / 2f) - (bounds.Left * scale);
+        float y = ((imageSize - (bounds.Height * scale)) / 2f) - (bounds.Top * scale);
+        canvas.Translate(x, y);
+        canvas.Scale(scale);
+        canvas.DrawPath(outline, surface.Paint);
+        canvas.Flush();
+
+        var rgba = surface.Bitmap.GetPixelSpan();
         var rgb = new byte[imageSize * imageSize * 3];
         for (int p = 0, q = 0; q < rgb.Length; p += 4, q += 3)
         {
@@ -167,13 +194,17 @@ public static class FontsGenerator
     /// <summary>The attributes of a sample list: the values present, in canonical order.</summary>
     private static List<AttributeDefinition> AttributesOf(IReadOnlyList<FontsSample> samples)
     {
+        var letters = samples.Select(s => s.Letter.ToString()).ToHashSet();
+        var sizes = samples.Select(s => s.Size).ToHashSet();
+        var fontColors = samples.Select(s => s.FontColor.Name).ToHashSet();
+        var backgroundColors = samples.Select(s => s.BackgroundColor.Name).ToHashSet();
         var colorOrder = NamedColor.All.Select(c => c.Name).ToList();
         return
         [
-            new(AttributeNames[0], FontsOptions.AllLetters.Where(l => samples.Any(s => s.Letter == l)).Select(l => l.ToString())),
-            new(AttributeNames[1], FontSizes.Names.Where(n => samples.Any(s => s.Size == n))),
-            new(AttributeNames[2], colorOrder.Where(n => samples.Any(s => s.FontColor.Name == n))),
-            new(AttributeNames[3], colorOrder.Where(n => samples.Any(s => s.BackgroundColor.Name == n))),
+            new(AttributeNames[0], FontsOptions.AllLetters.Select(l => l.ToString()).Where(letters.Contains)),
+            new(AttributeNames[1], FontSizes.Names.Where(sizes.Contains)),
+            new(AttributeNames[2], colorOrder.Where(fontColors.Contains)),
+            new(AttributeNames[3], colorOrder.Where(backgroundColors.Contains)),
             new(AttributeNames[4], samples.Select(s => s.Font.Name).Distinct().Order(StringComparer.Ordinal)),
         ];
     }
