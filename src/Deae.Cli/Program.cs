@@ -4,6 +4,7 @@ using Deae.Cli.Commands;
 var root = new RootCommand("deae: Disentangled Exploration Autoencoder for ML.NET — data sets, training, synthesis, benchmarks.")
 {
     GenerateCommands.Create(),
+    TrainCommand.Create(),
     DemoCommand.Create(),
     BenchCommands.Create(),
 };

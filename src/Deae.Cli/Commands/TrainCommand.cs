@@ -1,0 +1,127 @@
+using System.CommandLine;
+using Deae.MLNet.Data;
+using Deae.MLNet.Evaluation;
+using Deae.MLNet.Model;
+using Deae.MLNet.Training;
+using Deae.MLNet.Visualization;
+using Spectre.Console;
+
+namespace Deae.Cli.Commands;
+
+/// <summary><c>deae train</c>: trains a DEAE or a baseline on a manifest and writes a model file and a swap grid.</summary>
+internal static class TrainCommand
+{
+    public static Command Create()
+    {
+        var data = new Option<string>("--data", "-d") { Description = "Data set folder or manifest.csv.", Required = true };
+        var output = new Option<string>("--output", "-o") { Description = "Model file to write.", Required = true };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Replace existing output files." };
+        var kind = new Option<ModelKind>("--kind") { Description = "Deae, GslAe, Autoencoder or BetaVae.", DefaultValueFactory = _ => ModelKind.Deae };
+        var attributes = new Option<string[]?>("--attributes") { Description = "Attribute columns that get latent chunks (default: all).", AllowMultipleArgumentsPerToken = true };
+        var layout = new Option<string?>("--layout") { Description = "Latent layout, e.g. letter:20,size:20,... (default: equal chunks)." };
+        var latent = new Option<int>("--latent") { Description = "Latent dimension z.", DefaultValueFactory = _ => 100 };
+        var width = new Option<int>("--width") { Description = "Base convolution width.", DefaultValueFactory = _ => 32 };
+        var hidden = new Option<int>("--hidden") { Description = "Hidden fully connected width.", DefaultValueFactory = _ => 1024 };
+        var steps = new Option<int>("--steps") { Description = "Training steps.", DefaultValueFactory = _ => 2000 };
+        var groups = new Option<int>("--groups") { Description = "Groups per step.", DefaultValueFactory = _ => 8 };
+        var lr = new Option<double>("--lr") { Description = "Adam learning rate.", DefaultValueFactory = _ => 1e-3 };
+        var loss = new Option<PixelLoss>("--loss") { Description = "Mse or L1.", DefaultValueFactory = _ => PixelLoss.Mse };
+        var regWeight = new Option<double>("--reg-weight") { Description = "DEAE regulariser weight λ_reg.", DefaultValueFactory = _ => 1.0 };
+        var cycleWeight = new Option<double>("--cycle-weight") { Description = "Cycle-swap weight.", DefaultValueFactory = _ => 0.0 };
+        var interpolations = new Option<int>("--interpolations") { Description = "DEAE interpolations per group.", DefaultValueFactory = _ => 1 };
+        var beta = new Option<double>("--beta") { Description = "β of the β-VAE.", DefaultValueFactory = _ => 4.0 };
+        var seed = new Option<int>("--seed") { Description = "Seed.", DefaultValueFactory = _ => 1 };
+        var device = new Option<string>("--device") { Description = "auto, cpu or cuda.", DefaultValueFactory = _ => "auto" };
+        var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Write <output>.ckpt every N steps (0: at the end only).", DefaultValueFactory = _ => 0 };
+        var resume = new Option<bool>("--resume") { Description = "Continue from <output>.ckpt." };
+        var command = new Command("train", "Train a DEAE (or GSL-AE, autoencoder, β-VAE) on a data set; writes the model file and a reconstruction/swap grid PNG.")
+        {
+            data, output, overwrite, kind, attributes, layout, latent, width, hidden, steps, groups, lr, loss, regWeight, cycleWeight, interpolations, beta, seed, device, checkpointEvery, resume,
+        };
+        command.SetAction(parse => CliRunner.Run(() =>
+        {
+            string modelPath = parse.GetValue(output)!;
+            bool replace = parse.GetValue(overwrite);
+            string gridPath = Path.ChangeExtension(modelPath, ".swaps.png");
+            foreach (string file in new[] { modelPath, gridPath })
+            {
+                if (File.Exists(file) && !replace)
+                {
+                    throw new IOException($"'{Path.GetFullPath(file)}' already exists; pass --overwrite to replace it.");
+                }
+            }
+
+            var attributeList = CliRunner.SplitList(parse.GetValue(attributes));
+            var images = DatasetReader.Read(parse.GetValue(data)!, attributeList);
+            int z = parse.GetValue(latent);
+            var options = new DeaeTrainerOptions
+            {
+                Kind = parse.GetValue(kind),
+                Architecture = new DeaeArchitecture { ImageSize = images.Width, Channels = images.Channels, BaseWidth = parse.GetValue(width), HiddenSize = parse.GetValue(hidden), LatentDimension = z },
+                Attributes = attributeList,
+                Layout = parse.GetValue(layout) is string text ? LatentLayout.Parse(text, z) : null,
+                Steps = parse.GetValue(steps),
+                GroupsPerBatch = parse.GetValue(groups),
+                LearningRate = parse.GetValue(lr),
+                PixelLoss = parse.GetValue(loss),
+                RegulariserWeight = parse.GetValue(regWeight),
+                CycleWeight = parse.GetValue(cycleWeight),
+                InterpolationsPerGroup = parse.GetValue(interpolations),
+                Beta = parse.GetValue(beta),
+                Seed = parse.GetValue(seed),
+                Device = parse.GetValue(device)!,
+                CheckpointPath = modelPath + ".ckpt",
+                CheckpointEvery = parse.GetValue(checkpointEvery),
+            };
+            if (images.Channels == 1)
+            {
+                options.Architecture.Output = DecoderOutput.Logits;
+            }
+
+            using var model = TrainWithProgress(images, options, parse.GetValue(resume) ? options.CheckpointPath : null);
+            model.Save(modelPath, replace);
+            ModelGrid.SaveReconstructionsAndSwaps(model, images, gridPath, columns: 10, seed: 7, replace);
+            Console.WriteLine($"model    : {modelPath} ({model.Kind}, {model.Architecture}, layout {model.Layout})");
+            Console.WriteLine($"grid     : {gridPath} (rows: X, reconstruction, Y, then Y's chunk of each attribute swapped into X)");
+            PrintColourSwaps(model, images);
+            return 0;
+        }));
+        return command;
+    }
+
+    /// <summary>Trains under a progress bar that shows the step, the losses and images per second.</summary>
+    internal static DeaeModel TrainWithProgress(ImageDataset images, DeaeTrainerOptions options, string? resumeFrom)
+    {
+        DeaeModel model = null!;
+        AnsiConsole.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .Start(context =>
+            {
+                var task = context.AddTask($"training {options.Kind}", maxValue: options.Steps);
+                var progress = new Progress<TrainingProgress>(p =>
+                {
+                    task.Value = p.Step;
+                    task.Description = $"{options.Kind} step {p.Step}/{p.TotalSteps} " +
+                        string.Join(" ", p.Losses.Select(l => $"{l.Key}={l.Value:0.0000}")) + $" {p.ImagesPerSecond:0} img/s";
+                });
+                model = resumeFrom is null
+                    ? DeaeTrainer.Train(images, options, progress)
+                    : DeaeTrainer.Resume(images, options, resumeFrom, progress);
+                task.Value = options.Steps;
+            });
+        return model;
+    }
+
+    internal static void PrintColourSwaps(DeaeModel model, ImageDataset images)
+    {
+        foreach (string attribute in new[] { SwapEvaluator.Background, SwapEvaluator.FontColor })
+        {
+            if (model.Layout.Attributes.Contains(attribute) && images.Attributes.Any(a => a.Name == SwapEvaluator.Background) && images.Attributes.Any(a => a.Name == SwapEvaluator.FontColor))
+            {
+                var score = SwapEvaluator.Evaluate(model, images, attribute, pairs: 300, seed: 11);
+                Console.WriteLine($"swap {attribute,-16}: target value {score.TargetRate:P1}, other colour kept {score.KeptRate:P1} ({score.Pairs} pairs)");
+            }
+        }
+    }
+}

@@ -1,0 +1,224 @@
+using Deae.MLNet.Data;
+using Deae.MLNet.IO;
+using Deae.MLNet.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Deae.MLNet.Model;
+
+/// <summary>
+/// A trained DEAE (or baseline): the network plus everything needed to use it — architecture,
+/// latent layout, the attributes' values and the pixel normalisation. Saved as one self-describing file.
+/// </summary>
+public sealed class DeaeModel : IDisposable
+{
+    /// <summary>Magic bytes of a model file.</summary>
+    internal const string FileMagic = "DEAEMODL";
+
+    /// <summary>Current model file version.</summary>
+    internal const int FileVersion = 1;
+
+    private const int InferenceBatch = 256;
+
+    /// <summary>Wraps a network with its description.</summary>
+    internal DeaeModel(ModelKind kind, DeaeArchitecture architecture, LatentLayout layout, IReadOnlyList<AttributeDefinition> attributes, DeaeNetwork network, Device device, int trainedSteps)
+    {
+        Kind = kind;
+        Architecture = architecture;
+        Layout = layout;
+        Attributes = attributes;
+        Network = network;
+        Device = device;
+        TrainedSteps = trainedSteps;
+    }
+
+    /// <summary>The model kind (DEAE, GSL-AE, autoencoder, β-VAE).</summary>
+    public ModelKind Kind { get; }
+
+    /// <summary>The network's shape.</summary>
+    public DeaeArchitecture Architecture { get; }
+
+    /// <summary>Which latent dimensions belong to which attribute.</summary>
+    public LatentLayout Layout { get; }
+
+    /// <summary>The attributes in latent order, with the values seen in training.</summary>
+    public IReadOnlyList<AttributeDefinition> Attributes { get; }
+
+    /// <summary>Optimisation steps the weights were trained for.</summary>
+    public int TrainedSteps { get; internal set; }
+
+    /// <summary>The device the network lives on.</summary>
+    public Device Device { get; }
+
+    /// <summary>The encoder and decoder.</summary>
+    internal DeaeNetwork Network { get; }
+
+    /// <summary>Latent codes of images [N, C, H, W] (normalised as <see cref="PixelCodec"/> does), in batches, without gradients.</summary>
+    public Tensor Encode(Tensor images)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        CheckImages(images);
+        return Batched(images, Network.Encoder.forward);
+    }
+
+    /// <summary>Decoded images [N, C, H, W] (tanh pixels or logits) of latent codes [N, z], in batches, without gradients.</summary>
+    public Tensor Decode(Tensor latents)
+    {
+        ArgumentNullException.ThrowIfNull(latents);
+        if (latents.dim() != 2 || latents.shape[1] != Layout.Dimension)
+        {
+            throw new ArgumentException($"Latents must be [N, {Layout.Dimension}]; got [{string.Join(", ", latents.shape)}].", nameof(latents));
+        }
+
+        return Batched(latents, Network.Decoder.forward);
+    }
+
+    /// <summary>Latent codes of interleaved byte images, one float array per image.</summary>
+    public float[][] Encode(IReadOnlyList<byte[]> images)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        using var scope = NewDisposeScope();
+        var codes = Encode(PixelCodec.ToTensor(images, Architecture.ImageSize, Architecture.ImageSize, Architecture.Channels, Architecture.Output, Device)).cpu();
+        var flat = codes.data<float>().ToArray();
+        int z = Layout.Dimension;
+        return Enumerable.Range(0, images.Count).Select(i => flat.AsSpan(i * z, z).ToArray()).ToArray();
+    }
+
+    /// <summary>Interleaved byte images decoded from latent codes.</summary>
+    public byte[][] Decode(IReadOnlyList<float[]> latents)
+    {
+        ArgumentNullException.ThrowIfNull(latents);
+        using var scope = NewDisposeScope();
+        int z = Layout.Dimension;
+        var flat = new float[latents.Count * z];
+        for (int i = 0; i < latents.Count; i++)
+        {
+            if (latents[i].Length != z)
+            {
+                throw new ArgumentException($"Latent {i} has {latents[i].Length} values; the model's latent has {z}.", nameof(latents));
+            }
+
+            latents[i].CopyTo(flat, i * z);
+        }
+
+        return PixelCodec.ToBytes(Decode(tensor(flat, [latents.Count, z]).to(Device)), Architecture.Output);
+    }
+
+    /// <summary>
+    /// For each pair, image <paramref name="images"/>[i] with the chunk of <paramref name="attribute"/>
+    /// taken from <paramref name="donors"/>[i], decoded: the attribute should become the donor's, the rest stay.
+    /// </summary>
+    public byte[][] SwapAttribute(IReadOnlyList<byte[]> images, IReadOnlyList<byte[]> donors, string attribute)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(donors);
+        if (images.Count != donors.Count)
+        {
+            throw new ArgumentException($"{images.Count} images but {donors.Count} donors: they are used in pairs.", nameof(donors));
+        }
+
+        var range = Layout.Range(Layout.IndexOf(attribute));
+        var codes = Encode(images);
+        var donorCodes = Encode(donors);
+        for (int i = 0; i < codes.Length; i++)
+        {
+            donorCodes[i].AsSpan(range).CopyTo(codes[i].AsSpan(range));
+        }
+
+        return Decode(codes);
+    }
+
+    /// <summary>Decode(Encode(images)).</summary>
+    public byte[][] Reconstruct(IReadOnlyList<byte[]> images) => Decode(Encode(images));
+
+    /// <summary>Saves the model (weights and description) to one file, atomically.</summary>
+    /// <param name="path">The model file.</param>
+    /// <param name="overwrite">Whether an existing file may be replaced.</param>
+    public void Save(string path, bool overwrite)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        SectionedFile.Write(path, FileMagic, FileVersion, [ModelHeader.From(this).ToBytes(), WeightsToBytes(Network)], overwrite);
+    }
+
+    /// <summary>Loads a model file written by <see cref="Save"/>; errors name the file and what is wrong.</summary>
+    /// <param name="path">The model file.</param>
+    /// <param name="device">"auto", "cpu" or "cuda".</param>
+    public static DeaeModel Load(string path, string device = "auto")
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        TorchRuntime.EnsureLoaded();
+        var (_, sections) = SectionedFile.Read(path, FileMagic, FileVersion);
+        if (sections.Count != 2)
+        {
+            throw new InvalidDataException($"'{path}' has {sections.Count} sections; a model file has 2.");
+        }
+
+        var header = ModelHeader.FromBytes(sections[0], path);
+        var architecture = header.Architecture();
+        var layout = LatentLayout.Parse(header.Layout, header.LatentDimension);
+        var target = DeviceSelection.Resolve(device);
+        var network = new DeaeNetwork(architecture, header.Kind == ModelKind.BetaVae);
+        WeightsFromBytes(network, sections[1], path);
+        network.to(target);
+        network.eval();
+        return new DeaeModel(header.Kind, architecture, layout, header.AttributeDefinitions(layout), network, target, header.Steps);
+    }
+
+    /// <summary>The network's state dictionary as bytes (TorchSharp's format).</summary>
+    internal static byte[] WeightsToBytes(nn.Module network)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            network.save(writer);
+        }
+
+        return buffer.ToArray();
+    }
+
+    /// <summary>Loads weights saved by <see cref="WeightsToBytes"/>, naming the file if they do not fit the network.</summary>
+    internal static void WeightsFromBytes(nn.Module network, byte[] weights, string path)
+    {
+        try
+        {
+            using var reader = new BinaryReader(new MemoryStream(weights));
+            network.load(reader, strict: true);
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or EndOfStreamException or IOException)
+        {
+            throw new InvalidDataException($"'{path}' holds weights of a different architecture: {ex.Message}", ex);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => Network.Dispose();
+
+    private void CheckImages(Tensor images)
+    {
+        if (images.dim() != 4 || images.shape[1] != Architecture.Channels || images.shape[2] != Architecture.ImageSize || images.shape[3] != Architecture.ImageSize)
+        {
+            throw new ArgumentException($"Images must be [N, {Architecture.Channels}, {Architecture.ImageSize}, {Architecture.ImageSize}] for this model; got [{string.Join(", ", images.shape)}].", nameof(images));
+        }
+    }
+
+    private Tensor Batched(Tensor input, Func<Tensor, Tensor> forward)
+    {
+        bool training = Network.training;
+        Network.eval();
+        try
+        {
+            using var noGrad = no_grad();
+            var parts = new List<Tensor>();
+            for (long start = 0; start < input.shape[0]; start += InferenceBatch)
+            {
+                parts.Add(forward(input.narrow(0, start, Math.Min(InferenceBatch, input.shape[0] - start)).to(Device)));
+            }
+
+            return parts.Count == 1 ? parts[0] : cat(parts, 0);
+        }
+        finally
+        {
+            Network.train(training);
+        }
+    }
+}

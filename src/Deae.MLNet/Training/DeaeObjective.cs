@@ -1,0 +1,201 @@
+using Deae.MLNet.Model;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Deae.MLNet.Training;
+
+/// <summary>
+/// The training objective of every model kind, each loss term a small named function. For the
+/// group-supervised kinds every latent that must be decoded in a step (reconstructions, swaps,
+/// recombination, cycle mixes, DEAE interpolations) goes through the decoder in one batch, and every
+/// re-encoding through the encoder in one batch, so the extra terms cost little more than their images.
+/// </summary>
+internal sealed class DeaeObjective
+{
+    private readonly DeaeNetwork _network;
+    private readonly DeaeTrainerOptions _options;
+    private readonly LatentLayout _layout;
+    private readonly DecoderOutput _output;
+    private readonly Tensor _masks; // [m, z]: 1 on chunk k
+
+    public DeaeObjective(DeaeNetwork network, LatentLayout layout, DeaeTrainerOptions options, Device device)
+    {
+        _network = network;
+        _options = options;
+        _layout = layout;
+        _output = options.Architecture.Output;
+        var masks = new float[layout.Count * layout.Dimension];
+        for (int k = 0; k < layout.Count; k++)
+        {
+            layout.Mask(k).CopyTo(masks, k * layout.Dimension);
+        }
+
+        _masks = tensor(masks, [layout.Count, layout.Dimension]).to(device);
+    }
+
+    /// <summary>
+    /// The total loss and each term for a batch. For group kinds <paramref name="images"/> holds
+    /// <paramref name="groups"/> groups of (centre, P_1 … P_m) in order; other kinds treat it as a plain batch.
+    /// </summary>
+    public (Tensor Total, Dictionary<string, Tensor> Terms) Compute(Tensor images, int groups)
+    {
+        return _options.Kind switch
+        {
+            ModelKind.Autoencoder => Plain(images),
+            ModelKind.BetaVae => Variational(images),
+            _ => GroupSupervised(images, groups),
+        };
+    }
+
+    private (Tensor, Dictionary<string, Tensor>) Plain(Tensor images)
+    {
+        var reconstruction = PixelLoss(_network.Decoder.forward(_network.Encoder.forward(images)), images);
+        return (reconstruction, new() { ["recon"] = reconstruction });
+    }
+
+    private (Tensor, Dictionary<string, Tensor>) Variational(Tensor images)
+    {
+        var (mean, logVariance) = _network.Encoder.Distribution(images);
+        var sample = mean + (randn_like(mean) * (logVariance! * 0.5).exp());
+        var reconstruction = PixelLoss(_network.Decoder.forward(sample), images);
+        var kl = KlDivergence(mean, logVariance!, images);
+        return (reconstruction + (kl * _options.Beta), new() { ["recon"] = reconstruction, ["kl"] = kl });
+    }
+
+    private (Tensor, Dictionary<string, Tensor>) GroupSupervised(Tensor images, int groups)
+    {
+        int m = _layout.Count, z = _layout.Dimension;
+        long count = images.shape[0];
+        var codes = _network.Encoder.forward(images);
+        var grouped = codes.view(groups, m + 1, z);
+        var centre = grouped[.., 0, ..];
+        var partners = grouped[.., 1.., ..];
+
+        // Swap chunk k between C and P_k (they share attribute k, so neither image may change), and
+        // recombine every P_k's chunk k, which must give C.
+        var keep = 1 - _masks;
+        var centreSwapped = (centre.unsqueeze(1) * keep) + (partners * _masks);
+        var partnerSwapped = (partners * keep) + (centre.unsqueeze(1) * _masks);
+        var recombined = (partners * _masks).sum(1);
+
+        var latents = new List<Tensor> { codes, centreSwapped.reshape(-1, z), partnerSwapped.reshape(-1, z), recombined };
+        Tensor? cycleMix = null, interpolated = null, interpolatedMask = null, interpolatedTarget = null;
+        if (_options.CycleWeight > 0)
+        {
+            cycleMix = CycleMix(grouped);
+            latents.Add(cycleMix);
+        }
+
+        if (_options.Kind == ModelKind.Deae && _options.RegulariserWeight > 0)
+        {
+            (interpolated, interpolatedMask, interpolatedTarget) = Interpolations(centre, partners);
+            latents.Add(interpolated);
+        }
+
+        var decoded = _network.Decoder.forward(cat(latents, 0));
+        long at = 0;
+        Tensor Next(long n)
+        {
+            var slice = decoded.narrow(0, at, n);
+            at += n;
+            return slice;
+        }
+
+        var imagesGrouped = images.view(groups, m + 1, images.shape[1], images.shape[2], images.shape[3]);
+        var centreImages = imagesGrouped[.., 0].unsqueeze(1).expand(-1, m, -1, -1, -1).reshape(-1, images.shape[1], images.shape[2], images.shape[3]);
+        var partnerImages = imagesGrouped[.., 1..].reshape(-1, images.shape[1], images.shape[2], images.shape[3]);
+
+        var terms = new Dictionary<string, Tensor>();
+        terms["recon"] = PixelLoss(Next(count), images);
+        var swapCentre = PixelLoss(Next(groups * m), centreImages);
+        var swapPartner = PixelLoss(Next(groups * m), partnerImages);
+        var swapFull = PixelLoss(Next(groups), imagesGrouped[.., 0]);
+        terms["swap"] = (swapCentre + swapPartner + swapFull) / 3;
+        var total = terms["recon"] + (terms["swap"] * _options.SwapWeight);
+
+        var reencode = new List<Tensor>();
+        Tensor? cycleImages = cycleMix is null ? null : Next(cycleMix.shape[0]);
+        Tensor? interpolatedImages = interpolated is null ? null : Next(interpolated.shape[0]);
+        if (cycleImages is not null)
+        {
+            reencode.Add(cycleImages);
+        }
+
+        if (interpolatedImages is not null)
+        {
+            reencode.Add(interpolatedImages);
+        }
+
+        if (reencode.Count > 0)
+        {
+            var recoded = _network.Encoder.forward(cat(reencode, 0));
+            long offset = 0;
+            if (cycleMix is not null)
+            {
+                terms["cycle"] = (recoded.narrow(0, 0, cycleMix.shape[0]) - cycleMix).abs().mean();
+                total += terms["cycle"] * _options.CycleWeight;
+                offset = cycleMix.shape[0];
+            }
+
+            if (interpolated is not null)
+            {
+                terms["reg"] = RegulariserLoss(recoded.narrow(0, offset, interpolated.shape[0]), interpolatedTarget!, interpolatedMask!);
+                total += terms["reg"] * _options.RegulariserWeight;
+            }
+        }
+
+        return (total, terms);
+    }
+
+    /// <summary>Latents assembled chunk by chunk from random members of each group (the cycle-swap input).</summary>
+    private Tensor CycleMix(Tensor grouped)
+    {
+        long groups = grouped.shape[0], members = grouped.shape[1];
+        var source = randint(members, [groups, _layout.Count], device: grouped.device); // [G, m]
+        // Gather member source[g, k] for chunk k: one-hot over members, then masked sum.
+        var oneHot = nn.functional.one_hot(source, members).to(grouped.dtype); // [G, m, members]
+        var perChunk = oneHot.matmul(grouped); // [G, m, z]: the chosen member's whole code per chunk
+        return (perChunk * _masks).sum(1);
+    }
+
+    /// <summary>
+    /// The DEAE interpolations (Eq. 1): for each group and sample, attribute a's chunk moved from C's
+    /// code towards a partner that differs from C in a. Returns the latents, a mask of a's chunk and the target (C's code, held fixed).
+    /// </summary>
+    private (Tensor Latents, Tensor Mask, Tensor Target) Interpolations(Tensor centre, Tensor partners)
+    {
+        int m = _layout.Count, n = _options.InterpolationsPerGroup;
+        long groups = centre.shape[0];
+        var device = centre.device;
+        var attribute = randint(m, [groups * n], device: device);
+        // P_k for k != a differs from C in a (it shares only k); with one attribute P_1 is all there is.
+        var partner = m > 1 ? (attribute + 1 + randint(m - 1, [groups * n], device: device)) % m : zeros_like(attribute);
+        var groupIndex = arange(groups, device: device).repeat_interleave(n);
+        var from = centre.index_select(0, groupIndex);
+        var to = partners[groupIndex, partner];
+        var mask = _masks.index_select(0, attribute);
+        var alpha = _options.Interpolation == InterpolationMode.Linear
+            ? rand([groups * n, 1], device: device)
+            : rand([groups * n, _layout.Dimension], device: device);
+        var latents = from + (mask * alpha * (to - from));
+        return (latents, mask, from.detach());
+    }
+
+    /// <summary>Eq. 2: L1 between C's code and the re-encoded interpolation on every chunk but the interpolated one.</summary>
+    private static Tensor RegulariserLoss(Tensor recoded, Tensor target, Tensor mask)
+    {
+        var keep = 1 - mask;
+        return ((recoded - target).abs() * keep).sum() / keep.sum().clamp_min(1);
+    }
+
+    private Tensor PixelLoss(Tensor output, Tensor target) => _output == DecoderOutput.Logits
+        ? nn.functional.binary_cross_entropy_with_logits(output, target)
+        : _options.PixelLoss == Training.PixelLoss.L1 ? nn.functional.l1_loss(output, target) : nn.functional.mse_loss(output, target);
+
+    /// <summary>KL(q(z|x) ‖ N(0, I)) per pixel value, so that β weighs it against a per-pixel reconstruction loss.</summary>
+    private static Tensor KlDivergence(Tensor mean, Tensor logVariance, Tensor images)
+    {
+        double perImage = images.shape[1] * images.shape[2] * images.shape[3];
+        return (-0.5 * (1 + logVariance - mean.pow(2) - logVariance.exp()).sum() / (images.shape[0] * perImage));
+    }
+}

@@ -1,0 +1,197 @@
+using System.Diagnostics;
+using Deae.MLNet.Data;
+using Deae.MLNet.Model;
+using Deae.MLNet.Runtime;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Deae.MLNet.Training;
+
+/// <summary>
+/// Trains every model kind with one loop: Adam over batches of groups (or of plain images for the
+/// non-group kinds), progress reports, cancellation, atomic checkpoints and exact resumption.
+/// </summary>
+public static class DeaeTrainer
+{
+    /// <summary>Trains a model on <paramref name="data"/> from scratch.</summary>
+    /// <param name="data">Labelled images; size and channels must match the architecture.</param>
+    /// <param name="options">Model kind, architecture and optimisation settings (not modified).</param>
+    /// <param name="progress">Receives a report every <see cref="DeaeTrainerOptions.ReportEvery"/> steps.</param>
+    /// <param name="cancellationToken">Stops training between steps (the last checkpoint is kept).</param>
+    public static DeaeModel Train(ImageDataset data, DeaeTrainerOptions options, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        Run(data, options, null, progress, cancellationToken);
+
+    /// <summary>
+    /// Continues the run saved in <paramref name="checkpoint"/> up to <see cref="DeaeTrainerOptions.Steps"/>. With the same
+    /// data and options on the CPU, the result equals that of an uninterrupted run.
+    /// </summary>
+    public static DeaeModel Resume(ImageDataset data, DeaeTrainerOptions options, string checkpoint, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(checkpoint);
+        return Run(data, options, checkpoint, progress, cancellationToken);
+    }
+
+    private static DeaeModel Run(ImageDataset data, DeaeTrainerOptions options, string? resumeFrom, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(options);
+        TorchRuntime.EnsureLoaded();
+        var architecture = options.Architecture.Clone();
+        var (attributeIndices, layout) = Validate(data, options, architecture);
+        torch.set_num_threads(options.Threads ?? Environment.ProcessorCount);
+        var device = DeviceSelection.Resolve(options.Device);
+
+        torch.manual_seed(options.Seed);
+        var network = new DeaeNetwork(architecture, options.Kind == ModelKind.BetaVae);
+        network.to(device);
+        var attributes = attributeIndices.Select(a => data.Attributes[a]).ToList();
+        var model = new DeaeModel(options.Kind, architecture, layout, attributes, network, device, 0);
+        var optimizer = optim.Adam(network.parameters(), lr: options.LearningRate);
+        string fingerprint = Fingerprint(options, architecture, layout, data);
+        int start = resumeFrom is null ? 0 : TrainingCheckpoint.Load(resumeFrom, model, optimizer, fingerprint);
+
+        bool grouped = options.Kind is ModelKind.Deae or ModelKind.GslAe;
+        var sampler = grouped ? new GroupSampler(data, attributeIndices) : null;
+        int groupSize = layout.Count + 1;
+        int imagesPerStep = options.GroupsPerBatch * groupSize;
+        var objective = new DeaeObjective(network, layout, options, device);
+        var indices = new int[imagesPerStep];
+        var watch = Stopwatch.StartNew();
+        int reportedAt = start;
+        network.train();
+        for (int step = start; step < options.Steps; step++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using var scope = NewDisposeScope();
+
+            // Every random choice of a step derives from (seed, step), so a resumed run repeats it.
+            long stepSeed = StepSeed(options.Seed, step);
+            var random = new Random((int)(stepSeed & int.MaxValue));
+            torch.manual_seed(stepSeed);
+            if (sampler is not null)
+            {
+                sampler.Sample(options.GroupsPerBatch, random, indices);
+            }
+            else
+            {
+                for (int i = 0; i < indices.Length; i++)
+                {
+                    indices[i] = random.Next(data.Count);
+                }
+            }
+
+            var images = PixelCodec.ToTensor(data, indices, architecture.Output, device);
+            var (total, terms) = objective.Compute(images, options.GroupsPerBatch);
+            optimizer.zero_grad();
+            total.backward();
+            optimizer.step();
+
+            bool report = (step + 1) % Math.Max(1, options.ReportEvery) == 0 || step + 1 == options.Steps;
+            float totalValue = total.item<float>();
+            if (!float.IsFinite(totalValue))
+            {
+                var bad = terms.FirstOrDefault(t => !float.IsFinite(t.Value.item<float>()));
+                throw new TrainingDivergedException(step + 1, bad.Key ?? "total", bad.Value is null ? totalValue : bad.Value.item<float>());
+            }
+
+            model.TrainedSteps = step + 1;
+            if (report && progress is not null)
+            {
+                var values = terms.ToDictionary(t => t.Key, t => t.Value.item<float>());
+                values["total"] = totalValue;
+                double seconds = watch.Elapsed.TotalSeconds;
+                progress.Report(new TrainingProgress(step + 1, options.Steps, values, (step + 1 - reportedAt) * imagesPerStep / Math.Max(seconds, 1e-9)));
+                reportedAt = step + 1;
+                watch.Restart();
+            }
+
+            if (options.CheckpointPath is not null && options.CheckpointEvery > 0 && (step + 1) % options.CheckpointEvery == 0)
+            {
+                TrainingCheckpoint.Save(options.CheckpointPath, model, optimizer, step + 1, fingerprint);
+            }
+        }
+
+        if (options.CheckpointPath is not null)
+        {
+            TrainingCheckpoint.Save(options.CheckpointPath, model, optimizer, model.TrainedSteps, fingerprint);
+        }
+
+        network.eval();
+        return model;
+    }
+
+    /// <summary>Checks options against the data; returns the attribute indices and the latent layout.</summary>
+    private static (int[] Attributes, LatentLayout Layout) Validate(ImageDataset data, DeaeTrainerOptions options, DeaeArchitecture architecture)
+    {
+        if (options.Kind == ModelKind.BetaVae && options.Architecture.Output == DecoderOutput.Logits && options.PixelLoss == PixelLoss.L1)
+        {
+            throw new ArgumentException("PixelLoss L1 does not apply to a logits decoder (binary images use cross-entropy).");
+        }
+
+        Positive(options.Steps, nameof(options.Steps));
+        Positive(options.GroupsPerBatch, nameof(options.GroupsPerBatch));
+        Positive(options.InterpolationsPerGroup, nameof(options.InterpolationsPerGroup));
+        if (!(options.LearningRate > 0) || options.SwapWeight < 0 || options.CycleWeight < 0 || options.RegulariserWeight < 0 || options.Beta < 0)
+        {
+            throw new ArgumentException("LearningRate must be positive and SwapWeight, CycleWeight, RegulariserWeight and Beta not negative.");
+        }
+
+        if (options.CheckpointEvery < 0)
+        {
+            throw new ArgumentException($"CheckpointEvery ({options.CheckpointEvery}) must not be negative.");
+        }
+
+        architecture.Validate();
+        if (data.Width != architecture.ImageSize || data.Height != architecture.ImageSize)
+        {
+            throw new ArgumentException($"The images are {data.Width}x{data.Height} but Architecture.ImageSize is {architecture.ImageSize}; resize the images or change the option.");
+        }
+
+        if (data.Channels != architecture.Channels)
+        {
+            throw new ArgumentException($"The images have {data.Channels} channel(s) but Architecture.Channels is {architecture.Channels}.");
+        }
+
+        var names = options.Attributes ?? options.Layout?.Attributes ?? data.Attributes.Select(a => a.Name).ToList();
+        if (names.Count == 0)
+        {
+            throw new ArgumentException("Attributes: at least one attribute column is needed.");
+        }
+
+        var indices = names.Select(n => data.Attributes.Select(a => a.Name).ToList().IndexOf(n) is var i && i >= 0
+            ? i
+            : throw new ArgumentException($"Attribute column '{n}' is not in the data (columns: {string.Join(", ", data.Attributes.Select(a => a.Name))}).")).ToArray();
+        var layout = options.Layout ?? LatentLayout.Equal(names, architecture.LatentDimension);
+        layout.EnsureDimension(architecture.LatentDimension);
+        if (!layout.Attributes.SequenceEqual(names))
+        {
+            throw new ArgumentException($"The latent layout's attributes ({string.Join(", ", layout.Attributes)}) differ from the attribute columns ({string.Join(", ", names)}).");
+        }
+
+        return (indices, layout);
+    }
+
+    private static void Positive(int value, string name)
+    {
+        if (value <= 0)
+        {
+            throw new ArgumentException($"{name} ({value}) must be positive.");
+        }
+    }
+
+    /// <summary>What must match for a checkpoint to continue this run (the step count may differ).</summary>
+    private static string Fingerprint(DeaeTrainerOptions o, DeaeArchitecture a, LatentLayout layout, ImageDataset data) =>
+        $"kind={o.Kind}; arch={a}; layout={layout}; images={data.Count}x{data.Width}x{data.Height}x{data.Channels}; seed={o.Seed}; groups={o.GroupsPerBatch}; " +
+        $"lr={o.LearningRate}; loss={o.PixelLoss}; w=({o.SwapWeight},{o.CycleWeight},{o.RegulariserWeight},{o.Beta}); interp={o.InterpolationsPerGroup}/{o.Interpolation}";
+
+    /// <summary>A well-mixed seed per (run seed, step) (SplitMix64 finaliser).</summary>
+    internal static long StepSeed(int seed, int step)
+    {
+        ulong x = ((ulong)(uint)seed << 32) ^ (uint)step;
+        x += 0x9E3779B97F4A7C15UL;
+        x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9UL;
+        x = (x ^ (x >> 27)) * 0x94D049BB133111EBUL;
+        return (long)((x ^ (x >> 31)) & long.MaxValue);
+    }
+}

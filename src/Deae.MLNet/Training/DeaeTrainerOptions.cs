@@ -1,0 +1,90 @@
+using Deae.MLNet.Model;
+
+namespace Deae.MLNet.Training;
+
+/// <summary>The pixel loss of reconstructions and swaps.</summary>
+public enum PixelLoss
+{
+    /// <summary>Mean squared error: learns letters faster than L1 at CPU budgets (see docs/training.md).</summary>
+    Mse,
+
+    /// <summary>Mean absolute error, as the reference implementation.</summary>
+    L1,
+}
+
+/// <summary>How the DEAE regulariser interpolates an attribute's chunk between two codes.</summary>
+public enum InterpolationMode
+{
+    /// <summary>Each dimension drawn uniformly between the two codes (the research code).</summary>
+    PerDimensionUniform,
+
+    /// <summary>One random α in [0, 1] for the whole chunk (a straight line between the codes).</summary>
+    Linear,
+}
+
+/// <summary>
+/// Options of <see cref="DeaeTrainer"/>: one options class for every model kind. Read, never mutated,
+/// by the trainer.
+/// </summary>
+public sealed class DeaeTrainerOptions
+{
+    /// <summary>Which model to train: DEAE, GSL-AE, plain autoencoder or β-VAE.</summary>
+    public ModelKind Kind = ModelKind.Deae;
+
+    /// <summary>The network's shape; its image size and channels must match the data.</summary>
+    public DeaeArchitecture Architecture = new();
+
+    /// <summary>The attribute columns that get latent chunks, in latent order; null for every attribute of the data.</summary>
+    public IReadOnlyList<string>? Attributes;
+
+    /// <summary>The latent layout; null for equal chunks of <see cref="DeaeArchitecture.LatentDimension"/> over <see cref="Attributes"/>.</summary>
+    public LatentLayout? Layout;
+
+    /// <summary>Optimisation steps.</summary>
+    public int Steps = 2000;
+
+    /// <summary>Groups per step (each group is the centre plus one partner per attribute). Non-group models see as many images per step.</summary>
+    public int GroupsPerBatch = 8;
+
+    /// <summary>Adam learning rate (reference: 1e-4 at 128×128 on a GPU; 1e-3 suits the small CPU networks).</summary>
+    public double LearningRate = 1e-3;
+
+    /// <summary>Pixel loss for reconstruction and swap terms.</summary>
+    public PixelLoss PixelLoss = PixelLoss.Mse;
+
+    /// <summary>Weight of the attribute-swap loss (both directions per attribute, plus the full recombination).</summary>
+    public double SwapWeight = 1.0;
+
+    /// <summary>Weight of the cycle-swap loss on latents (the reference ships it at 0).</summary>
+    public double CycleWeight = 0.0;
+
+    /// <summary>Weight λ_reg of the DEAE regulariser (used by <see cref="ModelKind.Deae"/> only).</summary>
+    public double RegulariserWeight = 1.0;
+
+    /// <summary>Interpolations per group for the DEAE regulariser.</summary>
+    public int InterpolationsPerGroup = 1;
+
+    /// <summary>How the regulariser interpolates a chunk.</summary>
+    public InterpolationMode Interpolation = InterpolationMode.PerDimensionUniform;
+
+    /// <summary>KL weight β of the β-VAE.</summary>
+    public double Beta = 4.0;
+
+    /// <summary>Seed of weights, group sampling and interpolations. With the same seed a CPU run is repeatable.</summary>
+    public int Seed = 1;
+
+    /// <summary>"auto" (CUDA when TorchSharp sees a GPU, else CPU), "cpu" or "cuda".</summary>
+    public string Device = "auto";
+
+    /// <summary>CPU threads for torch; null for every core.</summary>
+    public int? Threads;
+
+    /// <summary>Write a checkpoint every this many steps (0: only at the end when a path is set).</summary>
+    public int CheckpointEvery;
+
+    /// <summary>Checkpoint file (written atomically); null for no checkpoints.</summary>
+    public string? CheckpointPath;
+
+    /// <summary>Report progress every this many steps.</summary>
+    public int ReportEvery = 10;
+}

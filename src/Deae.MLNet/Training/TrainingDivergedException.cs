@@ -1,0 +1,19 @@
+namespace Deae.MLNet.Training;
+
+/// <summary>Training produced a loss that is not a finite number; the last good checkpoint is kept.</summary>
+public sealed class TrainingDivergedException : Exception
+{
+    /// <summary>Creates the exception for <paramref name="step"/> and the loss term at fault.</summary>
+    public TrainingDivergedException(int step, string term, float value)
+        : base($"Training diverged at step {step}: loss '{term}' is {value}. The last checkpoint (if any) is kept; lower the learning rate or the loss weights and resume or restart.")
+    {
+        Step = step;
+        Term = term;
+    }
+
+    /// <summary>The step whose loss was not finite.</summary>
+    public int Step { get; }
+
+    /// <summary>The loss term that was not finite.</summary>
+    public string Term { get; }
+}

@@ -1,0 +1,8 @@
+namespace Deae.MLNet.Training;
+
+/// <summary>A training progress report.</summary>
+/// <param name="Step">Steps done.</param>
+/// <param name="TotalSteps">Steps planned.</param>
+/// <param name="Losses">Each loss term's value at this step (total included).</param>
+/// <param name="ImagesPerSecond">Training images (group members) per second since the previous report.</param>
+public sealed record TrainingProgress(int Step, int TotalSteps, IReadOnlyDictionary<string, float> Losses, double ImagesPerSecond);

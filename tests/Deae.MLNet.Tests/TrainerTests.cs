@@ -1,0 +1,189 @@
+using Deae.MLNet.Data;
+using Deae.MLNet.Data.Fonts;
+using Deae.MLNet.Model;
+using Deae.MLNet.Training;
+
+namespace Deae.MLNet.Tests;
+
+public class TrainerTests
+{
+    /// <summary>4 letters, 2 sizes, 4 font and 4 background colours, 2 faces at 16×16: 256 images.</summary>
+    internal static ImageDataset Tiny() => FontsGenerator.Generate(new FontsOptions
+    {
+        Letters = "ABCD",
+        Sizes = ["medium", "large"],
+        FontColors = ["red", "yellow", "blue", "green"],
+        BackgroundColors = ["silver", "purple", "cyan", "orange"],
+        MaxFonts = 2,
+        ImageSize = 16,
+    });
+
+    internal static DeaeTrainerOptions TinyOptions(int steps, ModelKind kind = ModelKind.Deae) => new()
+    {
+        Kind = kind,
+        Architecture = new DeaeArchitecture { ImageSize = 16, BaseWidth = 4, HiddenSize = 32, LatentDimension = 10 },
+        Steps = steps,
+        GroupsPerBatch = 2,
+        Threads = 1,
+        Device = "cpu",
+        ReportEvery = 1,
+    };
+
+    private static byte[] Weights(DeaeModel model) => DeaeModel.WeightsToBytes(model.Network);
+
+    [Fact]
+    public void AnInterruptedAndResumedRunEndsWithTheSameWeights()
+    {
+        var data = Tiny();
+        using var temp = new TempFolder();
+        using var straight = DeaeTrainer.Train(data, TinyOptions(6));
+
+        var first = TinyOptions(3);
+        first.CheckpointPath = temp.Combine("run.ckpt");
+        using (DeaeTrainer.Train(data, first))
+        {
+        }
+
+        var rest = TinyOptions(6);
+        rest.CheckpointPath = temp.Combine("run.ckpt");
+        using var resumed = DeaeTrainer.Resume(data, rest, temp.Combine("run.ckpt"));
+        Assert.Equal(6, resumed.TrainedSteps);
+        Assert.Equal(Weights(straight), Weights(resumed));
+
+        // A different seed is a different run: the same number of steps gives other weights.
+        var other = TinyOptions(6);
+        other.Seed = 2;
+        using var differentRun = DeaeTrainer.Train(data, other);
+        Assert.NotEqual(Weights(straight), Weights(differentRun));
+    }
+
+    [Fact]
+    public void ACheckpointFromAnotherConfigurationIsRefused()
+    {
+        var data = Tiny();
+        using var temp = new TempFolder();
+        var options = TinyOptions(2);
+        options.CheckpointPath = temp.Combine("run.ckpt");
+        using (DeaeTrainer.Train(data, options))
+        {
+        }
+
+        var wider = TinyOptions(4);
+        wider.Architecture.BaseWidth = 8;
+        var error = Assert.Throws<InvalidDataException>(() => DeaeTrainer.Resume(data, wider, temp.Combine("run.ckpt")));
+        Assert.Contains("different run configuration", error.Message);
+    }
+
+    [Fact]
+    public void SavedModelLoadsWithIdenticalOutputsAndDamagedFilesAreNamed()
+    {
+        var data = Tiny();
+        using var temp = new TempFolder();
+        using var model = DeaeTrainer.Train(data, TinyOptions(2));
+        string path = temp.Combine("tiny.deae");
+        model.Save(path, overwrite: false);
+        Assert.Throws<IOException>(() => model.Save(path, overwrite: false));
+
+        using var loaded = DeaeModel.Load(path, "cpu");
+        Assert.Equal(model.Layout, loaded.Layout);
+        Assert.Equal(model.Kind, loaded.Kind);
+        Assert.Equal(model.Attributes.Select(a => a.Values), loaded.Attributes.Select(a => a.Values));
+        var images = Enumerable.Range(0, 5).Select(i => data.GetPixels(i).ToArray()).ToList();
+        Assert.Equal(model.Encode(images), loaded.Encode(images));
+        Assert.Equal(model.Reconstruct(images), loaded.Reconstruct(images));
+
+        string truncated = temp.Combine("truncated.deae");
+        File.WriteAllBytes(truncated, File.ReadAllBytes(path)[..^100]);
+        var error = Assert.Throws<InvalidDataException>(() => DeaeModel.Load(truncated, "cpu"));
+        Assert.Contains("truncated.deae", error.Message);
+        Assert.Contains("truncated or corrupted", error.Message);
+        Assert.Contains("missing.deae", Assert.Throws<FileNotFoundException>(() => DeaeModel.Load(temp.Combine("missing.deae"), "cpu").Dispose()).Message);
+    }
+
+    [Fact]
+    public void DivergenceStopsWithTheStepAndKeepsTheLastGoodCheckpoint()
+    {
+        var data = Tiny();
+        using var temp = new TempFolder();
+        var options = TinyOptions(50);
+        options.LearningRate = 1e30;
+        options.CheckpointEvery = 1;
+        options.CheckpointPath = temp.Combine("run.ckpt");
+        var error = Assert.Throws<TrainingDivergedException>(() => DeaeTrainer.Train(data, options));
+        Assert.Contains($"step {error.Step}", error.Message);
+        Assert.True(error.Step > 1);
+
+        // The checkpoint on disk is the last finite step's, and can be resumed with a sane learning rate.
+        var sane = TinyOptions(error.Step + 1);
+        sane.LearningRate = 1e30;
+        sane.CheckpointPath = temp.Combine("run.ckpt");
+        Assert.Throws<TrainingDivergedException>(() => DeaeTrainer.Resume(data, sane, temp.Combine("run.ckpt")));
+    }
+
+    [Theory]
+    [InlineData(ModelKind.Deae, "reg")]
+    [InlineData(ModelKind.GslAe, "swap")]
+    [InlineData(ModelKind.Autoencoder, "recon")]
+    [InlineData(ModelKind.BetaVae, "kl")]
+    public void EveryKindTrainsWithItsOwnLossTerms(ModelKind kind, string term)
+    {
+        var reports = new List<TrainingProgress>();
+        var options = TinyOptions(3, kind);
+        options.CycleWeight = kind == ModelKind.GslAe ? 0.5 : 0;
+        using var model = DeaeTrainer.Train(Tiny(), options, new SynchronousProgress<TrainingProgress>(reports.Add));
+        Assert.Equal(3, reports.Count);
+        Assert.Contains(term, reports[^1].Losses.Keys);
+        Assert.Equal(kind == ModelKind.Deae, reports[^1].Losses.ContainsKey("reg"));
+        Assert.Equal(kind == ModelKind.GslAe, reports[^1].Losses.ContainsKey("cycle"));
+        Assert.All(reports, r => Assert.True(float.IsFinite(r.Losses["total"])));
+    }
+
+    [Fact]
+    public void BadInputGetsErrorsNamingTheProblem()
+    {
+        var data = Tiny();
+        var wrongSize = TinyOptions(1);
+        wrongSize.Architecture.ImageSize = 32;
+        Assert.Contains("ImageSize", Assert.Throws<ArgumentException>(() => DeaeTrainer.Train(data, wrongSize)).Message);
+
+        var wrongChannels = TinyOptions(1);
+        wrongChannels.Architecture.Channels = 1;
+        Assert.Contains("Channels", Assert.Throws<ArgumentException>(() => DeaeTrainer.Train(data, wrongChannels)).Message);
+
+        var missingColumn = TinyOptions(1);
+        missingColumn.Attributes = ["letter", "colour"];
+        Assert.Contains("'colour'", Assert.Throws<ArgumentException>(() => DeaeTrainer.Train(data, missingColumn)).Message);
+
+        var badLayout = TinyOptions(1);
+        badLayout.Layout = LatentLayout.Parse("letter:2,size:2,font_color:2,background_color:2,font:3", null);
+        Assert.Contains("11", Assert.Throws<ArgumentException>(() => DeaeTrainer.Train(data, badLayout)).Message);
+    }
+
+    [SlowFact]
+    public void TrainingLearnsAndSwapsTheBackgroundColour()
+    {
+        var data = Tiny();
+        var reports = new List<TrainingProgress>();
+        var options = new DeaeTrainerOptions
+        {
+            Architecture = new DeaeArchitecture { ImageSize = 16, BaseWidth = 16, HiddenSize = 256, LatentDimension = 20 },
+            Steps = 600,
+            GroupsPerBatch = 8,
+            RegulariserWeight = 0.1,
+            Device = "cpu",
+            ReportEvery = 20,
+        };
+        using var model = DeaeTrainer.Train(data, options, new SynchronousProgress<TrainingProgress>(reports.Add));
+        float first = reports[0].Losses["recon"], last = reports[^1].Losses["recon"];
+        Assert.True(last < first * 0.3f, $"reconstruction loss went from {first} to {last}");
+
+        var swap = Evaluation.SwapEvaluator.Evaluate(model, data, Evaluation.SwapEvaluator.Background, pairs: 200, seed: 3);
+        Assert.True(swap.TargetRate > 0.6, $"background swap gave the donor's colour for {swap.TargetRate:P0} of pairs");
+    }
+}
+
+/// <summary>An IProgress that reports on the caller's thread (Progress&lt;T&gt; posts to the thread pool).</summary>
+internal sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
+}
