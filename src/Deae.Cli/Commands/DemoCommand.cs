@@ -7,42 +7,44 @@ using Deae.MLNet.Visualization;
 namespace Deae.Cli.Commands;
 
 /// <summary>
-/// <c>deae demo</c>: the README's main job. Renders a small Fonts-like set, writes it with its
-/// manifest, and draws a sample grid. Each run writes a new time-stamped folder, so nothing is overwritten.
+/// <c>deae demo</c>: the README's main job. Renders the demo's Fonts-like set, trains a small DEAE on
+/// it, and writes the data, a sample grid, the model and a reconstruction/swap grid. Each run writes a
+/// new time-stamped folder, so nothing is overwritten.
 /// </summary>
 internal static class DemoCommand
 {
     public static Command Create()
     {
         var output = new Option<string>("--output", "-o") { Description = "Parent folder of the run folder.", DefaultValueFactory = _ => "demo-output" };
-        var imageSize = new Option<int>("--image-size") { Description = "Image side in pixels.", DefaultValueFactory = _ => 32 };
-        var command = new Command("demo", "Render a small Fonts-like set and a sample grid PNG (later: train a DEAE and synthesise).") { output, imageSize };
+        var steps = new Option<int>("--steps") { Description = "Training steps (about 3 per second on 2 cores).", DefaultValueFactory = _ => 400 };
+        var command = new Command("demo", "Render a Fonts-like set, train a small DEAE on it, and draw its reconstructions and attribute swaps.") { output, steps };
         command.SetAction(parse => CliRunner.Run(() =>
         {
             string run = Path.Combine(parse.GetValue(output)!, $"run-{DateTime.Now:yyyyMMdd-HHmmss}");
             DatasetWriter.EnsureWritable(run, overwrite: false);
-            var options = new FontsOptions
-            {
-                Letters = "ABCDEFabcdef",
-                FontColors = ["red", "yellow", "green", "blue"],
-                BackgroundColors = ["orange", "cyan", "purple", "silver"],
-                MaxFonts = 4,
-                ImageSize = parse.GetValue(imageSize),
-            };
+            TorchRuntime.EnsureLoaded();
+            Console.WriteLine($"torch    : TorchSharp loaded ({TorchRuntime.AppliedRemedy ?? "no remedy needed"})");
+
+            var options = DemoConfiguration.Data();
             var samples = FontsGenerator.Plan(options);
             var data = CliRunner.WithProgress("rendering", samples.Count, progress => FontsGenerator.Render(samples, options.ImageSize, progress: progress));
             string manifest = DatasetWriter.Write(data, Path.Combine(run, "data"), "fonts", overwrite: false);
-
-            // Every image of one font colour/background pair would look alike: sample across the set.
-            int columns = 12;
-            var picks = Enumerable.Range(0, 96).Select(k => (int)((long)k * 7919 % data.Count)).ToList();
-            string grid = Path.Combine(run, "samples.png");
-            ImageGrid.Save(data, picks, columns, grid, overwrite: false, scale: Math.Max(1, 64 / data.Width));
-
-            TorchRuntime.EnsureLoaded();
+            string samplesPng = Path.Combine(run, "samples.png");
+            // Consecutive images differ only in the font: sample across the whole set.
+            var picks = Enumerable.Range(0, 60).Select(k => (int)((long)k * 7919 % data.Count)).ToList();
+            ImageGrid.Save(data, picks, 12, samplesPng, overwrite: false, scale: 2);
             Console.WriteLine($"data set : {data.Count} images ({string.Join(", ", data.Attributes)}) -> {manifest}");
-            Console.WriteLine($"samples  : {grid}");
-            Console.WriteLine($"torch    : TorchSharp loaded ({TorchRuntime.AppliedRemedy ?? "no remedy needed"})");
+            Console.WriteLine($"samples  : {samplesPng}");
+
+            var trainer = DemoConfiguration.TrainerOptions(parse.GetValue(steps));
+            using var model = TrainCommand.TrainWithProgress(data, trainer, resumeFrom: null);
+            string modelPath = Path.Combine(run, "deae.model");
+            model.Save(modelPath, overwrite: false);
+            string swaps = Path.Combine(run, "swaps.png");
+            ModelGrid.SaveReconstructionsAndSwaps(model, data, swaps, columns: 10, seed: 7, overwrite: false);
+            Console.WriteLine($"model    : {modelPath} ({model.Architecture}, layout {model.Layout})");
+            Console.WriteLine($"swaps    : {swaps} (rows: X, reconstruction, Y, then Y's {string.Join(" / ", model.Layout.Attributes)} swapped into X)");
+            TrainCommand.PrintColourSwaps(model, data);
             return 0;
         }));
         return command;

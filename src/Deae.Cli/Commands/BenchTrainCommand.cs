@@ -1,0 +1,247 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json;
+using Deae.MLNet.Data;
+using Deae.MLNet.Data.Fonts;
+using Deae.MLNet.IO;
+using Deae.MLNet.Model;
+using Deae.MLNet.Runtime;
+using Deae.MLNet.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Deae.Cli.Commands;
+
+/// <summary>
+/// <c>deae bench train</c>: the training step's overhead over a bare forward/backward/Adam step of the
+/// same networks, achieved FLOP/s against a matrix-product peak measured in the same run, images per
+/// second of DEAE and GSL-AE, and peak memory for a data set of N and 4N images.
+/// </summary>
+internal static class BenchTrainCommand
+{
+    public static Command Create()
+    {
+        var json = new Option<string?>("--json") { Description = "Also write the results to this JSON file." };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Replace an existing JSON file." };
+        var steps = new Option<int>("--steps") { Description = "Timed steps per measurement.", DefaultValueFactory = _ => 20 };
+        var images = new Option<int>("--images") { Description = "N, the smaller data set (the larger is 4N).", DefaultValueFactory = _ => 3000 };
+        var command = new Command("train", "Training speed and memory at the demo configuration (32x32 Fonts-like, default options).") { json, overwrite, steps, images };
+        command.SetAction(parse => CliRunner.Run(() =>
+        {
+            string? jsonPath = parse.GetValue(json);
+            bool replace = parse.GetValue(overwrite);
+            if (jsonPath is not null && File.Exists(jsonPath) && !replace)
+            {
+                throw new IOException($"'{Path.GetFullPath(jsonPath)}' already exists; pass --overwrite to replace it.");
+            }
+
+            TorchRuntime.EnsureLoaded();
+            int timed = parse.GetValue(steps), n = parse.GetValue(images);
+            var result = Run(timed, n);
+            string text = JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true });
+            Console.WriteLine(text);
+            if (jsonPath is not null)
+            {
+                AtomicFile.WriteAllBytes(jsonPath, System.Text.Encoding.UTF8.GetBytes(text + "\n"), replace);
+            }
+
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Dictionary<string, object> Run(int steps, int n)
+    {
+        var fonts = new FontsOptions { Letters = "ABCDEFGHIJ", MaxFonts = 5, ImageSize = 32, MaxImages = 4 * n };
+        var large = FontsGenerator.Generate(fonts);
+        fonts.MaxImages = n;
+        var small = FontsGenerator.Generate(fonts);
+        var options = DemoConfiguration.TrainerOptions(steps);
+        var architecture = options.Architecture;
+        int groups = options.GroupsPerBatch, m = small.Attributes.Count, interpolations = options.InterpolationsPerGroup;
+
+        // Image passes of one DEAE step: encoder on the group images and the re-encoded interpolations;
+        // decoder on reconstructions, 2m swaps + 1 recombination per group, and the interpolations.
+        int encoded = (groups * (m + 1)) + (groups * interpolations);
+        int decoded = (groups * (m + 1)) + (groups * ((2 * m) + 1)) + (groups * interpolations);
+
+        double deae = TimeTraining(small, options, ModelKind.Deae);
+        double gsl = TimeTraining(small, options, ModelKind.GslAe);
+        double bare = TimeBareSteps(architecture, encoded, decoded, steps, options.LearningRate);
+        double peak = MatmulPeakFlops();
+
+        // Peak memory is measured in fresh processes, one per data set size, so that neither run's
+        // allocator history inflates the other's.
+        long rssSmall = MeasureInChild(small.Count, steps);
+        long rssLarge = MeasureInChild(large.Count, steps);
+
+        double flopsPerStep = 3.0 * ((encoded * EncoderFlops(architecture)) + (decoded * DecoderFlops(architecture))); // forward + ~2x backward
+        long imageBytes = (long)architecture.ImageSize * architecture.ImageSize * architecture.Channels;
+        long cacheGrowth = (large.Count - small.Count) * imageBytes;
+        return new Dictionary<string, object>
+        {
+            ["configuration"] = $"{architecture}; {groups} groups/step; {interpolations} interpolation(s)/group",
+            ["threads"] = torch.get_num_threads(),
+            ["seconds_per_step_deae"] = Math.Round(deae, 4),
+            ["seconds_per_step_bare"] = Math.Round(bare, 4),
+            ["step_overhead_ratio"] = Math.Round(deae / bare, 3),
+            ["training_flop_per_step"] = flopsPerStep,
+            ["achieved_gflops"] = Math.Round(flopsPerStep / deae / 1e9, 2),
+            ["matmul_peak_gflops"] = Math.Round(peak / 1e9, 2),
+            ["flop_utilisation"] = Math.Round(flopsPerStep / deae / peak, 3),
+            ["images_per_second_deae"] = Math.Round(groups * (m + 1) / deae, 1),
+            ["images_per_second_gslae"] = Math.Round(groups * (m + 1) / gsl, 1),
+            ["dataset_n"] = small.Count,
+            ["dataset_4n"] = large.Count,
+            ["peak_rss_mb_n"] = Math.Round(rssSmall / 1048576.0, 1),
+            ["peak_rss_mb_4n"] = Math.Round(rssLarge / 1048576.0, 1),
+            ["byte_cache_growth_mb"] = Math.Round(cacheGrowth / 1048576.0, 1),
+            ["rss_growth_over_cache_growth"] = Math.Round((double)(rssLarge - rssSmall) / Math.Max(1, cacheGrowth), 3),
+        };
+    }
+
+    /// <summary><c>deae bench train-memory</c> (hidden): trains on N demo images and prints the process's peak RSS in bytes.</summary>
+    public static Command CreateMemoryProbe()
+    {
+        var images = new Option<int>("--images") { Required = true };
+        var steps = new Option<int>("--steps") { DefaultValueFactory = _ => 20 };
+        var command = new Command("train-memory", "Peak RSS of training on N images (used by bench train).") { images, steps };
+        command.Hidden = true;
+        command.SetAction(parse =>
+        {
+            TorchRuntime.EnsureLoaded();
+            var fonts = new FontsOptions { Letters = "ABCDEFGHIJ", MaxFonts = 5, ImageSize = 32, MaxImages = parse.GetValue(images) };
+            using (DeaeTrainer.Train(FontsGenerator.Generate(fonts), DemoConfiguration.TrainerOptions(parse.GetValue(steps))))
+            {
+            }
+
+            Console.WriteLine(PeakRssBytes());
+            return 0;
+        });
+        return command;
+    }
+
+    private static long MeasureInChild(int images, int steps)
+    {
+        // Run this same program again: the apphost directly, or "dotnet deae.dll".
+        string program = Environment.ProcessPath!;
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(program) == "dotnet")
+        {
+            start.ArgumentList.Add(typeof(BenchTrainCommand).Assembly.Location);
+        }
+
+        foreach (string argument in new[] { "bench", "train-memory", "--images", images.ToString(System.Globalization.CultureInfo.InvariantCulture), "--steps", steps.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var child = Process.Start(start)!;
+        string output = child.StandardOutput.ReadToEnd();
+        child.WaitForExit();
+        string last = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault()?.Trim() ?? "";
+        return child.ExitCode == 0 && long.TryParse(last, out long bytes) ? bytes : throw new InvalidOperationException($"The memory probe failed (exit {child.ExitCode}): {output}");
+    }
+
+    /// <summary>Seconds per step of real training (after two warm-up steps).</summary>
+    private static double TimeTraining(ImageDataset data, DeaeTrainerOptions template, ModelKind kind)
+    {
+        double seconds = double.MaxValue;
+        var watch = new Stopwatch();
+        var options = DemoConfiguration.TrainerOptions(template.Steps + 2);
+        options.Kind = kind;
+        options.ReportEvery = 1;
+        var progress = new SynchronousProgress(report =>
+        {
+            if (report.Step == 2)
+            {
+                watch.Restart();
+            }
+            else if (report.Step == options.Steps)
+            {
+                seconds = watch.Elapsed.TotalSeconds / (options.Steps - 2);
+            }
+        });
+        using var model = DeaeTrainer.Train(data, options, progress);
+        return seconds;
+    }
+
+    /// <summary>Seconds per bare step: encode E images, decode D codes, one MSE, backward, Adam.</summary>
+    private static double TimeBareSteps(DeaeArchitecture architecture, int encoded, int decoded, int steps, double learningRate)
+    {
+        torch.manual_seed(1);
+        using var network = new DeaeNetwork(architecture, variational: false);
+        var optimizer = optim.Adam(network.parameters(), lr: learningRate);
+        using var images = torch.rand(encoded, architecture.Channels, architecture.ImageSize, architecture.ImageSize) * 2 - 1;
+        using var codes = torch.randn(decoded, architecture.LatentDimension);
+        var watch = new Stopwatch();
+        for (int step = 0; step < steps + 2; step++)
+        {
+            if (step == 2)
+            {
+                watch.Restart();
+            }
+
+            using var scope = NewDisposeScope();
+            var z = network.Encoder.forward(images);
+            var x = network.Decoder.forward(codes);
+            var loss = z.square().mean() + x.square().mean();
+            optimizer.zero_grad();
+            loss.backward();
+            optimizer.step();
+            _ = loss.item<float>();
+        }
+
+        return watch.Elapsed.TotalSeconds / steps;
+    }
+
+    /// <summary>Forward FLOPs of one image through the encoder (multiply-adds × 2; norms and activations ignored).</summary>
+    internal static double EncoderFlops(DeaeArchitecture a)
+    {
+        int[] w = a.Widths();
+        double flops = 2.0 * a.Channels * w[0] * 49 * a.ImageSize * a.ImageSize;
+        for (int s = 0; s < a.Stages; s++)
+        {
+            int output = a.ImageSize >> (s + 1);
+            flops += 2.0 * w[s] * w[s + 1] * 16 * output * output;
+        }
+
+        flops += a.ResidualBlocks * 2 * (2.0 * w[^1] * w[^1] * 9 * a.FeatureSize * a.FeatureSize);
+        return flops + (2.0 * a.FeatureCount * a.HiddenSize) + (2.0 * a.HiddenSize * a.LatentDimension);
+    }
+
+    /// <summary>Forward FLOPs of one code through the decoder (the encoder's mirror).</summary>
+    internal static double DecoderFlops(DeaeArchitecture a) => EncoderFlops(a);
+
+    /// <summary>Float32 matrix-product FLOP/s (2048³, best of five) with the same threads.</summary>
+    private static double MatmulPeakFlops()
+    {
+        using var x = torch.randn(2048, 2048);
+        using var y = torch.randn(2048, 2048);
+        double best = double.MaxValue;
+        for (int r = 0; r < 6; r++)
+        {
+            var watch = Stopwatch.StartNew();
+            using var z = x.mm(y);
+            _ = z[0, 0].item<float>();
+            if (r > 0)
+            {
+                best = Math.Min(best, watch.Elapsed.TotalSeconds);
+            }
+        }
+
+        return 2.0 * 2048 * 2048 * 2048 / best;
+    }
+
+    private static long PeakRssBytes()
+    {
+        // VmHWM: the process's peak resident set; Linux only.
+        string? line = File.Exists("/proc/self/status") ? File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal)) : null;
+        return line is null ? Environment.WorkingSet : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+    }
+
+    private sealed class SynchronousProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
+    }
+}
