@@ -187,3 +187,30 @@ internal sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
 {
     public void Report(T value) => report(value);
 }
+
+public class TrainerCancellationTests
+{
+    [Fact]
+    public void CancellationStopsBetweenStepsAndTheCheckpointResumes()
+    {
+        var data = TrainerTests.Tiny();
+        using var temp = new TempFolder();
+        using var cancellation = new CancellationTokenSource();
+        var options = TrainerTests.TinyOptions(10);
+        options.CheckpointEvery = 1;
+        options.CheckpointPath = temp.Combine("run.ckpt");
+        var progress = new SynchronousProgress<TrainingProgress>(p =>
+        {
+            if (p.Step == 4)
+            {
+                cancellation.Cancel();
+            }
+        });
+        Assert.ThrowsAny<OperationCanceledException>(() => DeaeTrainer.Train(data, options, progress, cancellation.Token));
+
+        using var resumed = DeaeTrainer.Resume(data, options, temp.Combine("run.ckpt"));
+        using var straight = DeaeTrainer.Train(data, TrainerTests.TinyOptions(10));
+        Assert.Equal(10, resumed.TrainedSteps);
+        Assert.Equal(DeaeModel.WeightsToBytes(straight.Network), DeaeModel.WeightsToBytes(resumed.Network));
+    }
+}

@@ -17,7 +17,12 @@ internal static class CliRunner
         {
             return body();
         }
-        catch (Exception ex) when (ex is OptionException or ArgumentException or IOException or InvalidDataException or UnauthorizedAccessException or TorchLoadException)
+        catch (OperationCanceledException ex)
+        {
+            Console.Error.WriteLine(ex.Message);
+            return 130;
+        }
+        catch (Exception ex) when (ex is Deae.MLNet.Training.TrainingDivergedException or OptionException or ArgumentException or IOException or InvalidDataException or UnauthorizedAccessException or TorchLoadException)
         {
             Console.Error.WriteLine($"error: {ex.Message}");
             return BadInput;

@@ -34,16 +34,23 @@ internal static class TrainCommand
         var device = new Option<string>("--device") { Description = "auto, cpu or cuda.", DefaultValueFactory = _ => "auto" };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Write <output>.ckpt every N steps (0: at the end only).", DefaultValueFactory = _ => 0 };
         var resume = new Option<bool>("--resume") { Description = "Continue from <output>.ckpt." };
+        var holdout = new Option<double>("--holdout") { Description = "Fraction of images held out of training; colour swaps are then scored on them.", DefaultValueFactory = _ => 0.0 };
         var command = new Command("train", "Train a DEAE (or GSL-AE, autoencoder, β-VAE) on a data set; writes the model file and a reconstruction/swap grid PNG.")
         {
-            data, output, overwrite, kind, attributes, layout, latent, width, hidden, steps, groups, lr, loss, regWeight, cycleWeight, interpolations, beta, seed, device, checkpointEvery, resume,
+            data, output, overwrite, kind, attributes, layout, latent, width, hidden, steps, groups, lr, loss, regWeight, cycleWeight, interpolations, beta, seed, device, checkpointEvery, resume, holdout,
         };
         command.SetAction(parse => CliRunner.Run(() =>
         {
             string modelPath = parse.GetValue(output)!;
             bool replace = parse.GetValue(overwrite);
             string gridPath = Path.ChangeExtension(modelPath, ".swaps.png");
-            foreach (string file in new[] { modelPath, gridPath })
+            bool resuming = parse.GetValue(resume);
+            if (resuming && !File.Exists(modelPath + ".ckpt"))
+            {
+                throw new IOException($"--resume: the checkpoint '{Path.GetFullPath(modelPath + ".ckpt")}' does not exist.");
+            }
+
+            foreach (string file in resuming ? new[] { modelPath, gridPath } : new[] { modelPath, gridPath, modelPath + ".ckpt" })
             {
                 if (File.Exists(file) && !replace)
                 {
@@ -52,7 +59,9 @@ internal static class TrainCommand
             }
 
             var attributeList = CliRunner.SplitList(parse.GetValue(attributes));
-            var images = DatasetReader.Read(parse.GetValue(data)!, attributeList);
+            var all = DatasetReader.Read(parse.GetValue(data)!, attributeList);
+            double heldFraction = parse.GetValue(holdout);
+            var (images, heldOut) = heldFraction > 0 ? all.Split(heldFraction, parse.GetValue(seed)) : (all, all);
             int z = parse.GetValue(latent);
             var options = new DeaeTrainerOptions
             {
@@ -78,21 +87,34 @@ internal static class TrainCommand
                 options.Architecture.Output = DecoderOutput.Logits;
             }
 
-            using var model = TrainWithProgress(images, options, parse.GetValue(resume) ? options.CheckpointPath : null);
+            using var model = TrainWithProgress(images, options, resuming ? options.CheckpointPath : null);
             model.Save(modelPath, replace);
-            ModelGrid.SaveReconstructionsAndSwaps(model, images, gridPath, columns: 10, seed: 7, replace);
+            ModelGrid.SaveReconstructionsAndSwaps(model, heldOut, gridPath, columns: 10, seed: 7, replace);
             Console.WriteLine($"model    : {modelPath} ({model.Kind}, {model.Architecture}, layout {model.Layout})");
             Console.WriteLine($"grid     : {gridPath} (rows: X, reconstruction, Y, then Y's chunk of each attribute swapped into X)");
-            PrintColourSwaps(model, images);
+            Console.WriteLine(heldFraction > 0 ? $"scored on {heldOut.Count} held-out images" : "scored on training images");
+            PrintColourSwaps(model, heldOut);
             return 0;
         }));
         return command;
     }
 
-    /// <summary>Trains under a progress bar that shows the step, the losses and images per second.</summary>
+    /// <summary>
+    /// Trains under a progress bar that shows the step, the losses and images per second. Ctrl+C stops
+    /// between steps; the last checkpoint is kept, so the run can be resumed.
+    /// </summary>
     internal static DeaeModel TrainWithProgress(ImageDataset images, DeaeTrainerOptions options, string? resumeFrom)
     {
         DeaeModel model = null!;
+        using var cancellation = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            cancellation.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
         AnsiConsole.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
@@ -106,10 +128,22 @@ internal static class TrainCommand
                         string.Join(" ", p.Losses.Select(l => $"{l.Key}={l.Value:0.0000}")) + $" {p.ImagesPerSecond:0} img/s";
                 });
                 model = resumeFrom is null
-                    ? DeaeTrainer.Train(images, options, progress)
-                    : DeaeTrainer.Resume(images, options, resumeFrom, progress);
+                    ? DeaeTrainer.Train(images, options, progress, cancellation.Token)
+                    : DeaeTrainer.Resume(images, options, resumeFrom, progress, cancellation.Token);
                 task.Value = options.Steps;
             });
+        }
+        catch (OperationCanceledException)
+        {
+            throw new OperationCanceledException(options.CheckpointPath is null
+                ? "Training was cancelled."
+                : $"Training was cancelled; the last checkpoint is '{options.CheckpointPath}' (continue with --resume).");
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+
         return model;
     }
 

@@ -88,6 +88,27 @@ public sealed class ImageDataset
     /// <summary>The value name of attribute <paramref name="attribute"/> for image <paramref name="index"/>.</summary>
     public string GetValue(int index, int attribute) => Attributes[attribute].Values[_labels[index][attribute]];
 
+    /// <summary>The images at <paramref name="indices"/> (sharing this set's pixel arrays), with the same attributes.</summary>
+    public ImageDataset Subset(IReadOnlyList<int> indices)
+    {
+        ArgumentNullException.ThrowIfNull(indices);
+        return new ImageDataset(Width, Height, Channels, Attributes, indices.Select(i => _pixels[i]).ToArray(), indices.Select(i => _labels[i]).ToArray());
+    }
+
+    /// <summary>A seeded split into (rest, held out), holding out <paramref name="fraction"/> of the images.</summary>
+    public (ImageDataset Remaining, ImageDataset HeldOut) Split(double fraction, int seed)
+    {
+        if (!(fraction > 0 && fraction < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(fraction), fraction, "The held-out fraction must be between 0 and 1.");
+        }
+
+        var order = Enumerable.Range(0, Count).ToArray();
+        new Random(seed).Shuffle(order);
+        int held = Math.Max(1, (int)Math.Round(Count * fraction));
+        return (Subset(order.Skip(held).Order().ToList()), Subset(order.Take(held).Order().ToList()));
+    }
+
     /// <summary>The index of the attribute named <paramref name="name"/>; throws naming it if there is none.</summary>
     public int AttributeIndex(string name)
     {

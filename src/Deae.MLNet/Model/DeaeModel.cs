@@ -164,6 +164,37 @@ public sealed class DeaeModel : IDisposable
         return new DeaeModel(header.Kind, architecture, layout, header.AttributeDefinitions(layout), network, target, header.Steps);
     }
 
+    /// <summary>
+    /// Writes the weights as safetensors (readable by PyTorch's <c>safetensors.torch.load_file</c>),
+    /// atomically. Names are the state-dictionary keys, e.g. <c>encoder.features.stem.weight</c>; the
+    /// mapping to the reference network's layers is in docs/training.md.
+    /// </summary>
+    /// <param name="path">The .safetensors file.</param>
+    /// <param name="overwrite">Whether an existing file may be replaced.</param>
+    public void ExportSafetensors(string path, bool overwrite)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        string full = Path.GetFullPath(path);
+        if (File.Exists(full) && !overwrite)
+        {
+            throw new IOException($"'{full}' already exists; pass overwrite to replace it.");
+        }
+
+        string temporary = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            TorchSharp.PyBridge.PyBridgeModuleExtensions.save_safetensors(Network, temporary);
+            File.Move(temporary, full, overwrite);
+        }
+        finally
+        {
+            if (File.Exists(temporary))
+            {
+                File.Delete(temporary);
+            }
+        }
+    }
+
     /// <summary>The network's state dictionary as bytes (TorchSharp's format).</summary>
     internal static byte[] WeightsToBytes(nn.Module network)
     {
