@@ -214,3 +214,19 @@ public class TrainerCancellationTests
         Assert.Equal(DeaeModel.WeightsToBytes(straight.Network), DeaeModel.WeightsToBytes(resumed.Network));
     }
 }
+
+public class TrainerConcurrencyTests
+{
+    [Fact]
+    public async Task TwoRunsAtOnceGetTheWeightsTheirSeedsImply()
+    {
+        var data = TrainerTests.Tiny();
+        using var alone = DeaeTrainer.Train(data, TrainerTests.TinyOptions(4));
+        var runs = Enumerable.Range(0, 2).Select(_ => Task.Run(() => DeaeTrainer.Train(data, TrainerTests.TinyOptions(4)))).ToArray();
+        foreach (var model in await Task.WhenAll(runs))
+        {
+            Assert.Equal(DeaeModel.WeightsToBytes(alone.Network), DeaeModel.WeightsToBytes(model.Network));
+            model.Dispose();
+        }
+    }
+}

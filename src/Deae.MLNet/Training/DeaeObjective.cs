@@ -17,9 +17,19 @@ internal sealed class DeaeObjective
     private readonly LatentLayout _layout;
     private readonly DecoderOutput _output;
     private readonly Tensor _masks; // [m, z]: 1 on chunk k
+    private readonly Generator _random;
 
-    public DeaeObjective(DeaeNetwork network, LatentLayout layout, DeaeTrainerOptions options, Device device)
+    /// <param name="network">The network being trained.</param>
+    /// <param name="layout">The latent layout.</param>
+    /// <param name="options">The trainer options.</param>
+    /// <param name="device">Where the tensors live.</param>
+    /// <param name="random">
+    /// The run's own generator for interpolations, cycle mixes and VAE noise: the global torch generator
+    /// is shared by every thread of the process, so using it would make concurrent runs disturb each other.
+    /// </param>
+    public DeaeObjective(DeaeNetwork network, LatentLayout layout, DeaeTrainerOptions options, Device device, Generator random)
     {
+        _random = random;
         _network = network;
         _options = options;
         _layout = layout;
@@ -56,7 +66,7 @@ internal sealed class DeaeObjective
     private (Tensor, Dictionary<string, Tensor>) Variational(Tensor images)
     {
         var (mean, logVariance) = _network.Encoder.Distribution(images);
-        var sample = mean + (randn_like(mean) * (logVariance! * 0.5).exp());
+        var sample = mean + (randn(mean.shape, generator: _random, device: mean.device) * (logVariance! * 0.5).exp());
         var reconstruction = PixelLoss(_network.Decoder.forward(sample), images);
         var kl = KlDivergence(mean, logVariance!, images);
         return (reconstruction + (kl * _options.Beta), new() { ["recon"] = reconstruction, ["kl"] = kl });
@@ -151,7 +161,7 @@ internal sealed class DeaeObjective
     private Tensor CycleMix(Tensor grouped)
     {
         long groups = grouped.shape[0], members = grouped.shape[1];
-        var source = randint(members, [groups, _layout.Count], device: grouped.device); // [G, m]
+        var source = randint(members, [groups, _layout.Count], generator: _random, device: grouped.device); // [G, m]
         // Gather member source[g, k] for chunk k: one-hot over members, then masked sum.
         var oneHot = nn.functional.one_hot(source, members).to(grouped.dtype); // [G, m, members]
         var perChunk = oneHot.matmul(grouped); // [G, m, z]: the chosen member's whole code per chunk
@@ -167,16 +177,16 @@ internal sealed class DeaeObjective
         int m = _layout.Count, n = _options.InterpolationsPerGroup;
         long groups = centre.shape[0];
         var device = centre.device;
-        var attribute = randint(m, [groups * n], device: device);
+        var attribute = randint(m, [groups * n], generator: _random, device: device);
         // P_k for k != a differs from C in a (it shares only k); with one attribute P_1 is all there is.
-        var partner = m > 1 ? (attribute + 1 + randint(m - 1, [groups * n], device: device)) % m : zeros_like(attribute);
+        var partner = m > 1 ? (attribute + 1 + randint(m - 1, [groups * n], generator: _random, device: device)) % m : zeros_like(attribute);
         var groupIndex = arange(groups, device: device).repeat_interleave(n);
         var from = centre.index_select(0, groupIndex);
         var to = partners[groupIndex, partner];
         var mask = _masks.index_select(0, attribute);
         var alpha = _options.Interpolation == InterpolationMode.Linear
-            ? rand([groups * n, 1], device: device)
-            : rand([groups * n, _layout.Dimension], device: device);
+            ? rand([groups * n, 1], generator: _random, device: device)
+            : rand([groups * n, _layout.Dimension], generator: _random, device: device);
         var latents = from + (mask * alpha * (to - from));
         return (latents, mask, from.detach());
     }

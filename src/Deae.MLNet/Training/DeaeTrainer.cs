@@ -42,8 +42,7 @@ public static class DeaeTrainer
         torch.set_num_threads(options.Threads ?? Environment.ProcessorCount);
         var device = DeviceSelection.Resolve(options.Device);
 
-        torch.manual_seed(options.Seed);
-        var network = new DeaeNetwork(architecture, options.Kind == ModelKind.BetaVae);
+        var network = CreateNetwork(architecture, options.Kind == ModelKind.BetaVae, options.Seed);
         network.to(device);
         var attributes = attributeIndices.Select(a => data.Attributes[a]).ToList();
         var model = new DeaeModel(options.Kind, architecture, layout, attributes, network, device, 0);
@@ -55,7 +54,8 @@ public static class DeaeTrainer
         var sampler = grouped ? new GroupSampler(data, attributeIndices) : null;
         int groupSize = layout.Count + 1;
         int imagesPerStep = options.GroupsPerBatch * groupSize;
-        var objective = new DeaeObjective(network, layout, options, device);
+        using var generator = new Generator((ulong)options.Seed, device);
+        var objective = new DeaeObjective(network, layout, options, device, generator);
         var indices = new int[imagesPerStep];
         var watch = Stopwatch.StartNew();
         int reportedAt = start;
@@ -68,7 +68,7 @@ public static class DeaeTrainer
             // Every random choice of a step derives from (seed, step), so a resumed run repeats it.
             long stepSeed = StepSeed(options.Seed, step);
             var random = new Random((int)(stepSeed & int.MaxValue));
-            torch.manual_seed(stepSeed);
+            generator.manual_seed(stepSeed);
             if (sampler is not null)
             {
                 sampler.Sample(options.GroupsPerBatch, random, indices);
@@ -119,6 +119,22 @@ public static class DeaeTrainer
 
         network.eval();
         return model;
+    }
+
+    private static readonly Lock s_initialisation = new();
+
+    /// <summary>
+    /// Builds the network with weights drawn from <paramref name="seed"/>. TorchSharp's layer
+    /// initialisers draw from the process-wide generator, so building is serialised: two runs started
+    /// at once still get the weights their seeds imply.
+    /// </summary>
+    private static DeaeNetwork CreateNetwork(DeaeArchitecture architecture, bool variational, int seed)
+    {
+        lock (s_initialisation)
+        {
+            torch.manual_seed(seed);
+            return new DeaeNetwork(architecture, variational);
+        }
     }
 
     /// <summary>Checks options against the data; returns the attribute indices and the latent layout.</summary>

@@ -76,7 +76,7 @@ public sealed class DeaeTrainerOptions
     /// <summary>"auto" (CUDA when TorchSharp sees a GPU, else CPU), "cpu" or "cuda".</summary>
     public string Device = "auto";
 
-    /// <summary>CPU threads for torch; null for every core.</summary>
+    /// <summary>CPU threads for torch; null for every core. Torch's thread count is process-wide: concurrent runs share the last setting.</summary>
     public int? Threads;
 
     /// <summary>Write a checkpoint every this many steps (0: only at the end when a path is set).</summary>
