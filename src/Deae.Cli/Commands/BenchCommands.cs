@@ -33,11 +33,7 @@ internal static class BenchCommands
         {
             string? jsonPath = parse.GetValue(json);
             bool replace = parse.GetValue(overwrite);
-            if (jsonPath is not null && File.Exists(jsonPath) && !replace)
-            {
-                throw new IOException($"'{Path.GetFullPath(jsonPath)}' already exists; pass --overwrite to replace it.");
-            }
-
+            EnsureResultWritable(jsonPath, replace);
             var options = new FontsOptions { MaxImages = parse.GetValue(count), ImageSize = parse.GetValue(imageSize), MaxFonts = 8 };
             var samples = FontsGenerator.Plan(options);
             int cores = Environment.ProcessorCount;
@@ -56,16 +52,30 @@ internal static class BenchCommands
                 ["png_encode_images_per_second_all_cores"] = Math.Round(encodeAll, 1),
                 ["png_encode_parallel_speedup"] = Math.Round(encodeAll / encode1, 3),
             };
-            string text = JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true });
-            Console.WriteLine(text);
-            if (jsonPath is not null)
-            {
-                AtomicFile.WriteAllBytes(jsonPath, System.Text.Encoding.UTF8.GetBytes(text + "\n"), replace);
-            }
-
+            WriteResult(result, jsonPath, replace);
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>Fails before any measuring if the JSON file exists and may not be replaced.</summary>
+    internal static void EnsureResultWritable(string? jsonPath, bool overwrite)
+    {
+        if (jsonPath is not null && File.Exists(jsonPath) && !overwrite)
+        {
+            throw new IOException($"'{Path.GetFullPath(jsonPath)}' already exists; pass --overwrite to replace it.");
+        }
+    }
+
+    /// <summary>Prints the results as JSON and, when asked, writes them to a file atomically.</summary>
+    internal static void WriteResult(Dictionary<string, object> result, string? jsonPath, bool overwrite)
+    {
+        string text = JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true });
+        Console.WriteLine(text);
+        if (jsonPath is not null)
+        {
+            AtomicFile.WriteAllBytes(jsonPath, System.Text.Encoding.UTF8.GetBytes(text + "\n"), overwrite);
+        }
     }
 
     private static void EncodeAll(ImageDataset data, int threads) =>

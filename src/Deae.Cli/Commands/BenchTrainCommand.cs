@@ -30,20 +30,12 @@ internal static class BenchTrainCommand
         {
             string? jsonPath = parse.GetValue(json);
             bool replace = parse.GetValue(overwrite);
-            if (jsonPath is not null && File.Exists(jsonPath) && !replace)
-            {
-                throw new IOException($"'{Path.GetFullPath(jsonPath)}' already exists; pass --overwrite to replace it.");
-            }
+            BenchCommands.EnsureResultWritable(jsonPath, replace);
 
             TorchRuntime.EnsureLoaded();
             int timed = parse.GetValue(steps), n = parse.GetValue(images);
             var result = Run(timed, n);
-            string text = JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true });
-            Console.WriteLine(text);
-            if (jsonPath is not null)
-            {
-                AtomicFile.WriteAllBytes(jsonPath, System.Text.Encoding.UTF8.GetBytes(text + "\n"), replace);
-            }
+            BenchCommands.WriteResult(result, jsonPath, replace);
 
             return 0;
         }));

@@ -16,7 +16,7 @@ internal static class DemoCommand
     public static Command Create()
     {
         var output = new Option<string>("--output", "-o") { Description = "Parent folder of the run folder.", DefaultValueFactory = _ => "demo-output" };
-        var steps = new Option<int>("--steps") { Description = "Training steps (about 3 per second on 2 cores).", DefaultValueFactory = _ => 400 };
+        var steps = new Option<int>("--steps") { Description = "Training steps (about 3 per second on 2 cores).", DefaultValueFactory = _ => 800 };
         var command = new Command("demo", "Render a Fonts-like set, train a small DEAE on it, and draw its reconstructions and attribute swaps.") { output, steps };
         command.SetAction(parse => CliRunner.Run(() =>
         {

@@ -56,22 +56,7 @@ public static class DatasetWriter
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentException.ThrowIfNullOrEmpty(generator);
-        EnsureWritable(folder, overwrite);
-        string full = Path.GetFullPath(folder);
-        string staging = $"{full}.partial-{Guid.NewGuid():N}";
-        try
-        {
-            WriteContent(data, staging, generator, progress);
-            Publish(staging, full, overwrite);
-        }
-        finally
-        {
-            if (Directory.Exists(staging))
-            {
-                Directory.Delete(staging, recursive: true);
-            }
-        }
-
+        string full = Staged(folder, overwrite, staging => WriteContent(data, staging, generator, progress));
         return Path.Combine(full, DatasetFiles.Manifest);
     }
 
@@ -89,10 +74,7 @@ public static class DatasetWriter
     {
         ArgumentNullException.ThrowIfNull(parts);
         ArgumentException.ThrowIfNullOrEmpty(generator);
-        EnsureWritable(folder, overwrite);
-        string full = Path.GetFullPath(folder);
-        string staging = $"{full}.partial-{Guid.NewGuid():N}";
-        try
+        string full = Staged(folder, overwrite, staging =>
         {
             Directory.CreateDirectory(staging);
             foreach (var (name, render) in parts)
@@ -100,7 +82,22 @@ public static class DatasetWriter
                 onPart?.Invoke(name);
                 WriteContent(render(), Path.Combine(staging, name), generator, null);
             }
+        });
+        return parts.Select(p => Path.Combine(full, p.Name, DatasetFiles.Manifest)).ToList();
+    }
 
+    /// <summary>
+    /// Runs <paramref name="write"/> on a sibling staging folder and, if it succeeds, moves that folder
+    /// into place; the staging folder is removed whatever happens. Returns the folder's full path.
+    /// </summary>
+    private static string Staged(string folder, bool overwrite, Action<string> write)
+    {
+        EnsureWritable(folder, overwrite);
+        string full = Path.GetFullPath(folder);
+        string staging = $"{full}.partial-{Guid.NewGuid():N}";
+        try
+        {
+            write(staging);
             Publish(staging, full, overwrite);
         }
         finally
@@ -111,7 +108,7 @@ public static class DatasetWriter
             }
         }
 
-        return parts.Select(p => Path.Combine(full, p.Name, DatasetFiles.Manifest)).ToList();
+        return full;
     }
 
     /// <summary>Encodes one image as PNG (grey or RGB).</summary>
