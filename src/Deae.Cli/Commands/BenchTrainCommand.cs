@@ -25,7 +25,8 @@ internal static class BenchTrainCommand
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace an existing JSON file." };
         var steps = new Option<int>("--steps") { Description = "Timed steps per measurement.", DefaultValueFactory = _ => 20 };
         var images = new Option<int>("--images") { Description = "N, the smaller data set (the larger is 4N).", DefaultValueFactory = _ => 3000 };
-        var command = new Command("train", "Training speed and memory at the demo configuration (32x32 Fonts-like, default options).") { json, overwrite, steps, images };
+        var (width, hidden, latent) = NetworkOptions();
+        var command = new Command("train", "Training speed and memory at the demo configuration (32x32 Fonts-like; the network can be changed).") { json, overwrite, steps, images, width, hidden, latent };
         command.SetAction(parse => CliRunner.Run(() =>
         {
             string? jsonPath = parse.GetValue(json);
@@ -34,7 +35,7 @@ internal static class BenchTrainCommand
 
             TorchRuntime.EnsureLoaded();
             int timed = parse.GetValue(steps), n = parse.GetValue(images);
-            var result = Run(timed, n);
+            var result = Run(timed, n, Network(parse, width, hidden, latent));
             BenchCommands.WriteResult(result, jsonPath, replace);
 
             return 0;
@@ -42,13 +43,38 @@ internal static class BenchTrainCommand
         return command;
     }
 
-    private static Dictionary<string, object> Run(int steps, int n)
+    /// <summary>The --width/--hidden/--latent options, defaulting to the demo network.</summary>
+    private static (Option<int> Width, Option<int> Hidden, Option<int> Latent) NetworkOptions()
+    {
+        var demo = DemoConfiguration.TrainerOptions(1).Architecture;
+        return (new Option<int>("--width") { Description = "Base convolution width.", DefaultValueFactory = _ => demo.BaseWidth },
+            new Option<int>("--hidden") { Description = "Hidden fully connected width.", DefaultValueFactory = _ => demo.HiddenSize },
+            new Option<int>("--latent") { Description = "Latent dimension z.", DefaultValueFactory = _ => demo.LatentDimension });
+    }
+
+    private static DeaeArchitecture Network(ParseResult parse, Option<int> width, Option<int> hidden, Option<int> latent)
+    {
+        var architecture = DemoConfiguration.TrainerOptions(1).Architecture;
+        architecture.BaseWidth = parse.GetValue(width);
+        architecture.HiddenSize = parse.GetValue(hidden);
+        architecture.LatentDimension = parse.GetValue(latent);
+        return architecture;
+    }
+
+    private static DeaeTrainerOptions Options(int steps, DeaeArchitecture architecture)
+    {
+        var options = DemoConfiguration.TrainerOptions(steps);
+        options.Architecture = architecture.Clone();
+        return options;
+    }
+
+    private static Dictionary<string, object> Run(int steps, int n, DeaeArchitecture network)
     {
         var fonts = new FontsOptions { Letters = "ABCDEFGHIJ", MaxFonts = 5, ImageSize = 32, MaxImages = 4 * n };
         var large = FontsGenerator.Generate(fonts);
         fonts.MaxImages = n;
         var small = FontsGenerator.Generate(fonts);
-        var options = DemoConfiguration.TrainerOptions(steps);
+        var options = Options(steps, network);
         var architecture = options.Architecture;
         int groups = options.GroupsPerBatch, m = small.Attributes.Count, interpolations = options.InterpolationsPerGroup;
 
@@ -64,8 +90,8 @@ internal static class BenchTrainCommand
 
         // Peak memory is measured in fresh processes, one per data set size, so that neither run's
         // allocator history inflates the other's.
-        long rssSmall = MeasureInChild(small.Count, steps);
-        long rssLarge = MeasureInChild(large.Count, steps);
+        long rssSmall = MeasureInChild(small.Count, steps, architecture);
+        long rssLarge = MeasureInChild(large.Count, steps, architecture);
 
         double flopsPerStep = 3.0 * ((encoded * EncoderFlops(architecture)) + (decoded * DecoderFlops(architecture))); // forward + ~2x backward
         long imageBytes = (long)architecture.ImageSize * architecture.ImageSize * architecture.Channels;
@@ -97,13 +123,14 @@ internal static class BenchTrainCommand
     {
         var images = new Option<int>("--images") { Required = true };
         var steps = new Option<int>("--steps") { DefaultValueFactory = _ => 20 };
-        var command = new Command("train-memory", "Peak RSS of training on N images (used by bench train).") { images, steps };
+        var (width, hidden, latent) = NetworkOptions();
+        var command = new Command("train-memory", "Peak RSS of training on N images (used by bench train).") { images, steps, width, hidden, latent };
         command.Hidden = true;
         command.SetAction(parse =>
         {
             TorchRuntime.EnsureLoaded();
             var fonts = new FontsOptions { Letters = "ABCDEFGHIJ", MaxFonts = 5, ImageSize = 32, MaxImages = parse.GetValue(images) };
-            using (DeaeTrainer.Train(FontsGenerator.Generate(fonts), DemoConfiguration.TrainerOptions(parse.GetValue(steps))))
+            using (DeaeTrainer.Train(FontsGenerator.Generate(fonts), Options(parse.GetValue(steps), Network(parse, width, hidden, latent))))
             {
             }
 
@@ -113,7 +140,7 @@ internal static class BenchTrainCommand
         return command;
     }
 
-    private static long MeasureInChild(int images, int steps)
+    private static long MeasureInChild(int images, int steps, DeaeArchitecture architecture)
     {
         // Run this same program again: the apphost directly, or "dotnet deae.dll".
         string program = Environment.ProcessPath!;
@@ -123,7 +150,8 @@ internal static class BenchTrainCommand
             start.ArgumentList.Add(typeof(BenchTrainCommand).Assembly.Location);
         }
 
-        foreach (string argument in new[] { "bench", "train-memory", "--images", images.ToString(System.Globalization.CultureInfo.InvariantCulture), "--steps", steps.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        var numbers = new[] { images, steps, architecture.BaseWidth, architecture.HiddenSize, architecture.LatentDimension }.Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        foreach (string argument in new[] { "bench", "train-memory", "--images", numbers[0], "--steps", numbers[1], "--width", numbers[2], "--hidden", numbers[3], "--latent", numbers[4] })
         {
             start.ArgumentList.Add(argument);
         }
@@ -140,7 +168,7 @@ internal static class BenchTrainCommand
     {
         double seconds = double.MaxValue;
         var watch = new Stopwatch();
-        var options = DemoConfiguration.TrainerOptions(template.Steps + 2);
+        var options = Options(template.Steps + 2, template.Architecture);
         options.Kind = kind;
         options.ReportEvery = 1;
         var progress = new SynchronousProgress(report =>
