@@ -20,11 +20,19 @@ public static class OnnxExporter
     /// <summary>The decoder's output: pixels [N, C, H, W] in 0–255.</summary>
     public const string PixelsOutput = "pixels_out";
 
-    /// <summary>The encoder output holding attribute <paramref name="attribute"/>'s chunk [N, size].</summary>
-    public static string ChunkOutput(string attribute) => $"latent_{attribute}";
+    /// <summary>The default prefix of the per-attribute chunk outputs.</summary>
+    public const string ChunkPrefix = "latent_";
 
-    /// <summary>The encoder as ONNX bytes; <paramref name="batchSize"/> null gives a symbolic batch dimension.</summary>
-    public static byte[] Encoder(DeaeModel model, int? batchSize = null)
+    /// <summary>The encoder output holding attribute <paramref name="attribute"/>'s chunk [N, size].</summary>
+    public static string ChunkOutput(string attribute, string prefix = ChunkPrefix) => prefix + attribute;
+
+    /// <summary>The encoder as ONNX bytes.</summary>
+    /// <param name="model">The trained model.</param>
+    /// <param name="batchSize">A fixed batch size, or null for a symbolic batch dimension.</param>
+    /// <param name="inputName">The pixels input's name.</param>
+    /// <param name="latentName">The full latent output's name.</param>
+    /// <param name="chunkPrefix">Prefix of the per-attribute chunk outputs (prefix + attribute name).</param>
+    public static byte[] Encoder(DeaeModel model, int? batchSize = null, string inputName = PixelsInput, string latentName = LatentName, string chunkPrefix = ChunkPrefix)
     {
         ArgumentNullException.ThrowIfNull(model);
         var a = model.Architecture;
@@ -33,7 +41,7 @@ public static class OnnxExporter
         bool tanh = a.Output == DecoderOutput.Tanh;
 
         // Normalise exactly as PixelCodec does: tanh models see [-1, 1], logits models [0, 1].
-        string x = graph.Op("Mul", [PixelsInput, graph.FloatConstant(tanh ? 2f / 255f : 1f / 255f)]);
+        string x = graph.Op("Mul", [inputName, graph.FloatConstant(tanh ? 2f / 255f : 1f / 255f)]);
         if (tanh)
         {
             x = graph.Op("Add", [x, graph.FloatConstant(-1f)]);
@@ -52,19 +60,19 @@ public static class OnnxExporter
 
         x = graph.Op("Flatten", [x], [OnnxProto.IntAttribute("axis", 1)]);
         x = graph.Relu(graph.Linear(x, "encoder.fc1"));
-        string latent = graph.Op("Gemm", [x, graph.Weight("encoder.fc2.weight"), graph.Weight("encoder.fc2.bias")], [OnnxProto.IntAttribute("transB", 1)], LatentName);
+        string latent = graph.Op("Gemm", [x, graph.Weight("encoder.fc2.weight"), graph.Weight("encoder.fc2.bias")], [OnnxProto.IntAttribute("transB", 1)], latentName);
 
         long? batch = batchSize;
-        var outputs = new List<Google.Protobuf.ByteString> { OnnxProto.FloatTensorInfo(LatentName, [batch, a.LatentDimension]) };
+        var outputs = new List<Google.Protobuf.ByteString> { OnnxProto.FloatTensorInfo(latentName, [batch, a.LatentDimension]) };
         for (int k = 0; k < model.Layout.Count; k++)
         {
-            string name = ChunkOutput(model.Layout.Attributes[k]);
+            string name = ChunkOutput(model.Layout.Attributes[k], chunkPrefix);
             int offset = model.Layout.Offset(k), size = model.Layout.Sizes[k];
             graph.Op("Slice", [latent, graph.IntConstant(offset), graph.IntConstant(offset + size), graph.IntConstant(1)], output: name);
             outputs.Add(OnnxProto.FloatTensorInfo(name, [batch, size]));
         }
 
-        return graph.ToModel("deae_encoder", [OnnxProto.FloatTensorInfo(PixelsInput, [batch, a.Channels, a.ImageSize, a.ImageSize])], outputs);
+        return graph.ToModel("deae_encoder", [OnnxProto.FloatTensorInfo(inputName, [batch, a.Channels, a.ImageSize, a.ImageSize])], outputs);
     }
 
     /// <summary>The decoder as ONNX bytes; <paramref name="batchSize"/> null gives a symbolic batch dimension.</summary>

@@ -87,4 +87,12 @@ public sealed class DeaeTrainerOptions
 
     /// <summary>Report progress every this many steps.</summary>
     public int ReportEvery = 10;
+
+    /// <summary>A copy (architecture included), for code that must adjust options without touching the caller's.</summary>
+    public DeaeTrainerOptions Clone()
+    {
+        var copy = (DeaeTrainerOptions)MemberwiseClone();
+        copy.Architecture = Architecture.Clone();
+        return copy;
+    }
 }

@@ -1,0 +1,117 @@
+using Deae.MLNet.Data;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace Deae.MLNet.MLNet;
+
+/// <summary>Reads an IDataView's pixel and attribute columns once into an <see cref="ImageDataset"/> of bytes.</summary>
+internal static class DataViewReader
+{
+    /// <summary>
+    /// Reads planar 0–255 pixels (ExtractPixels' layout) and text or key attribute columns. The image
+    /// geometry comes from the column's dimensions (C, H, W), else square images of <paramref name="channels"/>.
+    /// </summary>
+    public static ImageDataset ReadImages(IDataView view, string pixelsColumn, IReadOnlyList<string> attributeColumns, int channels)
+    {
+        var column = view.Schema[pixelsColumn];
+        if (column.Type is not VectorDataViewType { ItemType: NumberDataViewType } vector || vector.ItemType != NumberDataViewType.Single || vector.Size == 0)
+        {
+            throw new ArgumentException($"Column '{pixelsColumn}' is {column.Type}; expected a fixed-size Vector<Single> of pixels.");
+        }
+
+        int c, h, w;
+        if (vector.Dimensions.Length == 3)
+        {
+            (c, h, w) = (vector.Dimensions[0], vector.Dimensions[1], vector.Dimensions[2]);
+        }
+        else
+        {
+            c = channels;
+            h = w = (int)Math.Round(Math.Sqrt(vector.Size / (double)channels));
+            if (c * h * w != vector.Size)
+            {
+                throw new ArgumentException($"Column '{pixelsColumn}' has {vector.Size} values, which is not {channels} square planes; give it C, H, W dimensions (ExtractPixels does).");
+            }
+        }
+
+        var attributeColumnsInView = attributeColumns.Select(n => view.Schema[n]).ToArray();
+        var pixels = new List<byte[]>();
+        var names = attributeColumns.Select(_ => new List<string>()).ToArray();
+        using (var cursor = view.GetRowCursor([column, .. attributeColumnsInView]))
+        {
+            var getPixels = cursor.GetGetter<VBuffer<float>>(column);
+            var getters = attributeColumnsInView.Select(a => ValueGetter(cursor, a)).ToArray();
+            var buffer = default(VBuffer<float>);
+            int plane = h * w;
+            while (cursor.MoveNext())
+            {
+                getPixels(ref buffer);
+                var values = buffer.DenseValues().ToArray();
+                var bytes = new byte[plane * c];
+                for (int ch = 0; ch < c; ch++)
+                {
+                    for (int p = 0; p < plane; p++)
+                    {
+                        bytes[(p * c) + ch] = (byte)Math.Clamp(MathF.Round(values[(ch * plane) + p]), 0, 255);
+                    }
+                }
+
+                pixels.Add(bytes);
+                for (int a = 0; a < getters.Length; a++)
+                {
+                    names[a].Add(getters[a]());
+                }
+            }
+        }
+
+        if (pixels.Count == 0)
+        {
+            throw new ArgumentException("The input has no rows to train on.");
+        }
+
+        var attributes = attributeColumns.Select((n, a) => new AttributeDefinition(n, names[a].Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))).ToList();
+        var labels = Enumerable.Range(0, pixels.Count).Select(i => attributes.Select((attribute, a) => attribute.IndexOf(names[a][i])).ToArray()).ToArray();
+        return new ImageDataset(w, h, c, attributes, [.. pixels], labels);
+    }
+
+    /// <summary>A getter returning a row's attribute value as text (key columns: their key value's text, or the key number).</summary>
+    private static Func<string> ValueGetter(DataViewRowCursor cursor, DataViewSchema.Column column)
+    {
+        if (column.Type is TextDataViewType)
+        {
+            var get = cursor.GetGetter<ReadOnlyMemory<char>>(column);
+            var value = default(ReadOnlyMemory<char>);
+            return () =>
+            {
+                get(ref value);
+                return value.ToString();
+            };
+        }
+
+        if (column.Type is KeyDataViewType)
+        {
+            var get = cursor.GetGetter<uint>(column);
+            var keyNames = default(VBuffer<ReadOnlyMemory<char>>);
+            bool named = column.HasKeyValues();
+            if (named)
+            {
+                column.GetKeyValues(ref keyNames);
+            }
+
+            var texts = named ? keyNames.DenseValues().Select(k => k.ToString()).ToArray() : [];
+            uint key = 0;
+            return () =>
+            {
+                get(ref key);
+                if (key == 0)
+                {
+                    throw new ArgumentException($"Attribute column '{column.Name}' has a missing key value.");
+                }
+
+                return named ? texts[key - 1] : key.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            };
+        }
+
+        throw new ArgumentException($"Attribute column '{column.Name}' is {column.Type}; expected text or key.");
+    }
+}

@@ -1,0 +1,195 @@
+using Deae.MLNet.Data;
+using Deae.MLNet.Model;
+using Deae.MLNet.Onnx;
+using Deae.MLNet.Training;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.Transforms.Image;
+
+namespace Deae.MLNet.MLNet;
+
+/// <summary>
+/// Trains a DEAE (or a baseline) inside an ML.NET pipeline. Input: an image column — the
+/// <c>ExtractPixels</c> vector (planar, 0–255, <c>Vector&lt;Single, C, H, W&gt;</c>) or an <c>MLImage</c> — and
+/// attribute columns (text or key). Output: the full latent and one column per attribute holding its chunk.
+/// </summary>
+/// <remarks>
+/// The fitted transformer runs the encoder through ML.NET's own <c>ApplyOnnxModel</c>, which stores the
+/// model bytes inside the ML.NET zip: third-party transformers cannot write their own weights there
+/// (ML.NET keeps its model-saving API internal), and ONNX is the supported route for networks.
+/// </remarks>
+public sealed class DeaeEstimator : IEstimator<DeaeTransformer>
+{
+    /// <summary>Options of <see cref="DeaeEstimator"/>.</summary>
+    public sealed class Options
+    {
+        /// <summary>The image column: ExtractPixels output (planar, 0–255) or an MLImage column.</summary>
+        public string ImageColumnName = "Pixels";
+
+        /// <summary>The attribute columns (text or key), one latent chunk each, in latent order.</summary>
+        public string[] AttributeColumnNames = [];
+
+        /// <summary>The output column of the full latent.</summary>
+        public string LatentColumnName = "Latent";
+
+        /// <summary>Prefix of the per-attribute chunk columns: prefix + attribute column name.</summary>
+        public string ChunkColumnPrefix = "Latent_";
+
+        /// <summary>
+        /// Model kind, architecture and every training option. The architecture's image size and channels
+        /// are taken from the data; <see cref="DeaeTrainerOptions.Attributes"/> is set from <see cref="AttributeColumnNames"/>.
+        /// </summary>
+        public DeaeTrainerOptions Trainer = new();
+    }
+
+    private readonly MLContext _mlContext;
+    private readonly Options _options;
+
+    /// <summary>Creates the estimator from options.</summary>
+    public DeaeEstimator(MLContext mlContext, Options options)
+    {
+        ArgumentNullException.ThrowIfNull(mlContext);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.AttributeColumnNames is null || options.AttributeColumnNames.Length == 0)
+        {
+            throw new ArgumentException("AttributeColumnNames: at least one attribute column is needed.", nameof(options));
+        }
+
+        _mlContext = mlContext;
+        _options = options;
+    }
+
+    /// <summary>Creates the estimator for the common case.</summary>
+    /// <param name="mlContext">The ML.NET context.</param>
+    /// <param name="imageColumnName">ExtractPixels vector or MLImage column.</param>
+    /// <param name="attributeColumnNames">Attribute columns (text or key).</param>
+    /// <param name="steps">Training steps.</param>
+    /// <param name="kind">DEAE or a baseline.</param>
+    public DeaeEstimator(MLContext mlContext, string imageColumnName, string[] attributeColumnNames, int steps = 2000, ModelKind kind = ModelKind.Deae)
+        : this(mlContext, new Options
+        {
+            ImageColumnName = imageColumnName,
+            AttributeColumnNames = attributeColumnNames,
+            Trainer = new DeaeTrainerOptions { Steps = steps, Kind = kind },
+        })
+    {
+    }
+
+    /// <summary>Checks the input columns (naming any that is missing or mistyped) and adds the latent columns.</summary>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        var image = inputSchema.FirstOrDefault(c => c.Name == _options.ImageColumnName);
+        if (image.Name is null)
+        {
+            throw new ArgumentException($"Image column '{_options.ImageColumnName}' is not in the input (expected Vector<Single, C, H, W> from ExtractPixels, or an MLImage).");
+        }
+
+        bool isPixels = image.Kind == SchemaShape.Column.VectorKind.Vector && image.ItemType == NumberDataViewType.Single;
+        if (!isPixels && image.ItemType is not ImageDataViewType)
+        {
+            throw new ArgumentException($"Image column '{_options.ImageColumnName}' is {image.ItemType} ({image.Kind}); expected Vector<Single, C, H, W> from ExtractPixels, or an MLImage.");
+        }
+
+        foreach (string name in _options.AttributeColumnNames)
+        {
+            var column = inputSchema.FirstOrDefault(c => c.Name == name);
+            if (column.Name is null)
+            {
+                throw new ArgumentException($"Attribute column '{name}' is not in the input.");
+            }
+
+            if (column.Kind != SchemaShape.Column.VectorKind.Scalar || !(column.ItemType is TextDataViewType || column.IsKey))
+            {
+                throw new ArgumentException($"Attribute column '{name}' is {column.ItemType} ({column.Kind}); expected a scalar text or key column.");
+            }
+        }
+
+        // SchemaShape's column constructor is internal to ML.NET, so the new columns' shapes come from
+        // public estimators: every output is a Vector<Single>, as Concatenate of the pixel vector gives.
+        var layout = _options.Trainer.Layout ?? LatentLayout.Equal(_options.AttributeColumnNames, _options.Trainer.Architecture.LatentDimension);
+        var shape = inputSchema;
+        string pixels = _options.ImageColumnName;
+        if (!isPixels)
+        {
+            pixels = PixelsColumnFor(_options.ImageColumnName);
+            shape = _mlContext.Transforms.ExtractPixels(pixels, _options.ImageColumnName).GetOutputSchema(shape);
+        }
+
+        foreach (string output in DeaeTransformer.OutputColumns(layout, _options.LatentColumnName, _options.ChunkColumnPrefix).Select(c => c.Name))
+        {
+            shape = _mlContext.Transforms.Concatenate(output, pixels).GetOutputSchema(shape);
+        }
+
+        return shape;
+    }
+
+    /// <summary>Reads the data once into a byte cache, trains, and returns the transformer.</summary>
+    public DeaeTransformer Fit(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        CheckInput(input.Schema);
+        var channel = ((IChannelProvider)_mlContext).Start(nameof(DeaeEstimator));
+        try
+        {
+            ITransformer? pixelsStep = null;
+            string pixelsColumn = _options.ImageColumnName;
+            var view = input;
+            if (input.Schema[_options.ImageColumnName].Type is ImageDataViewType imageType)
+            {
+                // MLImage input: extract planar 0-255 pixels first, with ML.NET's own (saveable) transform.
+                pixelsColumn = PixelsColumnFor(_options.ImageColumnName);
+                int channels = _options.Trainer.Architecture.Channels;
+                pixelsStep = _mlContext.Transforms.ExtractPixels(pixelsColumn, _options.ImageColumnName, channels == 1 ? ImagePixelExtractingEstimator.ColorBits.Red : ImagePixelExtractingEstimator.ColorBits.Rgb).Fit(input);
+                view = pixelsStep.Transform(input);
+            }
+
+            var data = DataViewReader.ReadImages(view, pixelsColumn, _options.AttributeColumnNames, _options.Trainer.Architecture.Channels);
+            Info(channel, $"DEAE: {data.Count} images {data.Width}x{data.Height}x{data.Channels}; attributes {string.Join(", ", data.Attributes)}");
+            var trainer = CopyOf(_options.Trainer, data);
+            var progress = new Progress<TrainingProgress>(p => Info(channel, $"DEAE step {p.Step}/{p.TotalSteps}: {string.Join(" ", p.Losses.Select(l => $"{l.Key}={l.Value:0.0000}"))}, {p.ImagesPerSecond:0} images/s"));
+            var model = DeaeTrainer.Train(data, trainer, progress);
+            return DeaeTransformer.Create(_mlContext, model, pixelsStep, pixelsColumn, view, _options.LatentColumnName, _options.ChunkColumnPrefix);
+        }
+        finally
+        {
+            channel.Dispose();
+        }
+    }
+
+    /// <summary>The same checks as <see cref="GetOutputSchema"/>, on the concrete input schema.</summary>
+    private void CheckInput(DataViewSchema schema)
+    {
+        var image = schema.GetColumnOrNull(_options.ImageColumnName)
+            ?? throw new ArgumentException($"Image column '{_options.ImageColumnName}' is not in the input (expected Vector<Single, C, H, W> from ExtractPixels, or an MLImage).");
+        if (image.Type is not ImageDataViewType && !(image.Type is VectorDataViewType vector && vector.ItemType == NumberDataViewType.Single && vector.Size > 0))
+        {
+            throw new ArgumentException($"Image column '{_options.ImageColumnName}' is {image.Type}; expected a fixed-size Vector<Single, C, H, W> from ExtractPixels, or an MLImage.");
+        }
+
+        foreach (string name in _options.AttributeColumnNames)
+        {
+            var column = schema.GetColumnOrNull(name) ?? throw new ArgumentException($"Attribute column '{name}' is not in the input.");
+            if (column.Type is not (TextDataViewType or KeyDataViewType))
+            {
+                throw new ArgumentException($"Attribute column '{name}' is {column.Type}; expected a scalar text or key column.");
+            }
+        }
+    }
+
+    private static void Info(IChannel channel, string message) =>
+        channel.Info(MessageSensitivity.None, message);
+
+    /// <summary>The column that holds extracted pixels when the image column is an MLImage.</summary>
+    private static string PixelsColumnFor(string imageColumn) => $"{imageColumn}_Pixels";
+
+    /// <summary>The trainer options for this data: a copy, never the user's object.</summary>
+    private DeaeTrainerOptions CopyOf(DeaeTrainerOptions source, ImageDataset data)
+    {
+        var copy = source.Clone();
+        copy.Architecture.ImageSize = data.Width;
+        copy.Architecture.Channels = data.Channels;
+        copy.Attributes = _options.AttributeColumnNames;
+        return copy;
+    }
+}

@@ -1,0 +1,121 @@
+using Deae.MLNet.Model;
+using Deae.MLNet.Onnx;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace Deae.MLNet.MLNet;
+
+/// <summary>
+/// The fitted DEAE in an ML.NET pipeline: adds the full latent and one chunk column per attribute. It
+/// runs the encoder through ML.NET's <c>ApplyOnnxModel</c> (plus <c>ExtractPixels</c> for MLImage input), so
+/// <c>mlContext.Model.Save</c> stores everything in the zip and <c>Model.Load</c> gives back a pipeline with
+/// identical outputs in a fresh process; after loading, this step is ML.NET's own transformer chain.
+/// <see cref="Model"/> gives code access to the network: encode, decode, swap, interpolate.
+/// </summary>
+public sealed class DeaeTransformer : ITransformer, IDisposable
+{
+    private readonly ITransformer _inner;
+
+    private DeaeTransformer(ITransformer inner, DeaeModel model, string latentColumnName, string chunkColumnPrefix, byte[] encoderOnnx)
+    {
+        _inner = inner;
+        Model = model;
+        LatentColumnName = latentColumnName;
+        ChunkColumnPrefix = chunkColumnPrefix;
+        EncoderOnnx = encoderOnnx;
+    }
+
+    /// <summary>The trained model (encoder, decoder, layout, attribute values).</summary>
+    public DeaeModel Model { get; }
+
+    /// <summary>The output column of the full latent.</summary>
+    public string LatentColumnName { get; }
+
+    /// <summary>Prefix of the per-attribute chunk columns.</summary>
+    public string ChunkColumnPrefix { get; }
+
+    /// <summary>The ONNX encoder the pipeline runs (batch 1, ML.NET column names as graph names).</summary>
+    public byte[] EncoderOnnx { get; }
+
+    /// <summary>The chunk column of <paramref name="attribute"/>; the error names the known attributes.</summary>
+    public string ChunkColumnName(string attribute) => ChunkColumnPrefix + Model.Layout.Attributes[Model.Layout.IndexOf(attribute)];
+
+    /// <inheritdoc/>
+    public bool IsRowToRowMapper => _inner.IsRowToRowMapper;
+
+    /// <inheritdoc/>
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => _inner.GetOutputSchema(inputSchema);
+
+    /// <inheritdoc/>
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => _inner.GetRowToRowMapper(inputSchema);
+
+    /// <inheritdoc/>
+    public IDataView Transform(IDataView input) => _inner.Transform(input);
+
+    /// <summary>Saves the inner ML.NET transformers (which hold the ONNX bytes); loading gives them back.</summary>
+    void ICanSaveModel.Save(ModelSaveContext ctx) => _inner.Save(ctx);
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        (_inner as IDisposable)?.Dispose();
+        Model.Dispose();
+    }
+
+    /// <summary>Latents of interleaved byte images (batched).</summary>
+    public float[][] Encode(IReadOnlyList<byte[]> images) => Model.Encode(images);
+
+    /// <summary>Interleaved byte images decoded from latents (batched).</summary>
+    public byte[][] Decode(IReadOnlyList<float[]> latents) => Model.Decode(latents);
+
+    /// <summary>Each image with <paramref name="attribute"/>'s chunk taken from the matching donor, decoded.</summary>
+    public byte[][] SwapAttribute(IReadOnlyList<byte[]> images, IReadOnlyList<byte[]> donors, string attribute) => Model.SwapAttribute(images, donors, attribute);
+
+    /// <summary>
+    /// <paramref name="steps"/> images moving <paramref name="attribute"/>'s chunk linearly from <paramref name="from"/>'s
+    /// code to <paramref name="to"/>'s (both ends included), every other chunk kept from <paramref name="from"/>.
+    /// </summary>
+    public byte[][] InterpolateAttribute(byte[] from, byte[] to, string attribute, int steps)
+    {
+        ArgumentNullException.ThrowIfNull(from);
+        ArgumentNullException.ThrowIfNull(to);
+        ArgumentOutOfRangeException.ThrowIfLessThan(steps, 2);
+        var range = Model.Layout.Range(Model.Layout.IndexOf(attribute));
+        var codes = Model.Encode([from, to]);
+        var path = Enumerable.Range(0, steps).Select(s =>
+        {
+            float t = s / (float)(steps - 1);
+            var code = (float[])codes[0].Clone();
+            for (int d = range.Start.Value; d < range.End.Value; d++)
+            {
+                code[d] += t * (codes[1][d] - codes[0][d]);
+            }
+
+            return code;
+        }).ToList();
+        return Model.Decode(path);
+    }
+
+    /// <summary>The columns the transformer adds: the latent and each attribute's chunk.</summary>
+    internal static DataViewSchema OutputColumns(LatentLayout layout, string latentColumnName, string chunkColumnPrefix)
+    {
+        var builder = new DataViewSchema.Builder();
+        builder.AddColumn(latentColumnName, new VectorDataViewType(NumberDataViewType.Single, layout.Dimension));
+        for (int k = 0; k < layout.Count; k++)
+        {
+            builder.AddColumn(chunkColumnPrefix + layout.Attributes[k], new VectorDataViewType(NumberDataViewType.Single, layout.Sizes[k]));
+        }
+
+        return builder.ToSchema();
+    }
+
+    /// <summary>Builds the ML.NET steps for a trained model: [ExtractPixels] → ApplyOnnxModel(encoder).</summary>
+    internal static DeaeTransformer Create(MLContext mlContext, DeaeModel model, ITransformer? pixelsStep, string pixelsColumn, IDataView pixelsView, string latentColumnName, string chunkColumnPrefix)
+    {
+        byte[] onnx = OnnxExporter.Encoder(model, batchSize: 1, inputName: pixelsColumn, latentName: latentColumnName, chunkPrefix: chunkColumnPrefix);
+        string[] outputs = [latentColumnName, .. model.Layout.Attributes.Select(a => chunkColumnPrefix + a)];
+        var onnxStep = mlContext.Transforms.ApplyOnnxModel(outputs, [pixelsColumn], new MemoryStream(onnx)).Fit(pixelsView);
+        ITransformer inner = pixelsStep is null ? onnxStep : new TransformerChain<ITransformer>(pixelsStep, onnxStep);
+        return new DeaeTransformer(inner, model, latentColumnName, chunkColumnPrefix, onnx);
+    }
+}

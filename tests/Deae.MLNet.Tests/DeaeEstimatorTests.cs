@@ -1,0 +1,138 @@
+using Deae.MLNet.Data;
+using Deae.MLNet.MLNet;
+using Deae.MLNet.Model;
+using Deae.MLNet.Training;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace Deae.MLNet.Tests;
+
+public class DeaeEstimatorTests
+{
+    internal static readonly string[] Attributes = ["letter", "size", "font_color", "background_color", "font"];
+
+    /// <summary>The tiny set written as files, loaded through LoadImages, ResizeImages and ExtractPixels.</summary>
+    internal static (MLContext Ml, IDataView Pixels, ITransformer Loading) LoadTiny(TempFolder temp)
+    {
+        string manifest = DatasetWriter.Write(TrainerTests.Tiny(), temp.Combine("tiny"), "fonts", overwrite: false);
+        var ml = new MLContext(seed: 1);
+        var rows = ManifestLoader.Load(ml, manifest);
+        var loading = ml.Transforms.LoadImages("Image", ManifestLoader.ImageFolder(manifest), "image")
+            .Append(ml.Transforms.ResizeImages("Image", 16, 16))
+            .Append(ml.Transforms.ExtractPixels("Pixels", "Image"))
+            .Fit(rows);
+        return (ml, loading.Transform(rows), loading);
+    }
+
+    internal static DeaeEstimator.Options TinyOptions(int steps)
+    {
+        var trainer = TrainerTests.TinyOptions(steps);
+        return new DeaeEstimator.Options { ImageColumnName = "Pixels", AttributeColumnNames = Attributes, Trainer = trainer };
+    }
+
+    private static List<float[]> Column(IDataView view, string name) =>
+        view.GetColumn<VBuffer<float>>(name).Select(v => v.DenseValues().ToArray()).ToList();
+
+    [Fact]
+    public void OutputHasTheLatentAndOneChunkColumnPerAttributeMatchingTheModel()
+    {
+        using var temp = new TempFolder();
+        var (ml, pixels, _) = LoadTiny(temp);
+        using var transformer = new DeaeEstimator(ml, TinyOptions(2)).Fit(pixels);
+        var output = transformer.Transform(pixels);
+        var latent = Column(output, "Latent");
+        Assert.Equal(256, latent.Count);
+        Assert.All(latent, l => Assert.Equal(10, l.Length));
+        var background = Column(output, transformer.ChunkColumnName("background_color"));
+        var range = transformer.Model.Layout.Range(transformer.Model.Layout.IndexOf("background_color"));
+        Assert.Equal(latent[7][range], background[7]);
+
+        // The pipeline's ONNX encoder and the batched TorchSharp encoder agree.
+        var data = TrainerTests.Tiny();
+        var batched = transformer.Encode(Enumerable.Range(0, 8).Select(i => data.GetPixels(i).ToArray()).ToList());
+        for (int i = 0; i < 8; i++)
+        {
+            Assert.True(latent[i].Zip(batched[i]).All(p => Math.Abs(p.First - p.Second) <= 1e-4), $"row {i} differs");
+        }
+    }
+
+    [Fact]
+    public void ASavedPipelineGivesTheSameOutputsInAFreshContext()
+    {
+        using var temp = new TempFolder();
+        var (ml, pixels, loading) = LoadTiny(temp);
+        var rows = ManifestLoader.Load(ml, temp.Combine("tiny", "manifest.csv"));
+        using var deae = new DeaeEstimator(ml, TinyOptions(2)).Fit(pixels);
+        var pipeline = new TransformerChain<ITransformer>(loading, deae);
+        string zip = temp.Combine("pipeline.zip");
+        ml.Model.Save(pipeline, rows.Schema, zip);
+
+        var fresh = new MLContext(seed: 7);
+        var loaded = fresh.Model.Load(zip, out var schema);
+        var freshRows = ManifestLoader.Load(fresh, temp.Combine("tiny", "manifest.csv"));
+        Assert.Equal(Column(pipeline.Transform(rows), "Latent_font"), Column(loaded.Transform(freshRows), "Latent_font"));
+        Assert.Equal(Column(pipeline.Transform(rows), "Latent"), Column(loaded.Transform(freshRows), "Latent"));
+        Assert.NotNull(schema.GetColumnOrNull("image"));
+    }
+
+    [Fact]
+    public void MLImageInputIsAcceptedToo()
+    {
+        using var temp = new TempFolder();
+        var (ml, pixels, _) = LoadTiny(temp);
+        var options = TinyOptions(2);
+        options.ImageColumnName = "Image";
+        using var transformer = new DeaeEstimator(ml, options).Fit(pixels);
+        var viaImage = Column(transformer.Transform(pixels), "Latent");
+        Assert.Equal(256, viaImage.Count);
+        Assert.Equal(10, viaImage[0].Length);
+    }
+
+    [Fact]
+    public void MissingOrMistypedColumnsAreNamed()
+    {
+        using var temp = new TempFolder();
+        var (ml, pixels, _) = LoadTiny(temp);
+        var shape = SchemaShapeOf(ml, pixels);
+
+        var noImage = TinyOptions(1);
+        noImage.ImageColumnName = "Nope";
+        Assert.Contains("'Nope'", Assert.Throws<ArgumentException>(() => new DeaeEstimator(ml, noImage).GetOutputSchema(shape)).Message);
+        Assert.Contains("'Nope'", Assert.Throws<ArgumentException>(() => new DeaeEstimator(ml, noImage).Fit(pixels)).Message);
+
+        var textImage = TinyOptions(1);
+        textImage.ImageColumnName = "letter";
+        Assert.Contains("'letter'", Assert.Throws<ArgumentException>(() => new DeaeEstimator(ml, textImage).GetOutputSchema(shape)).Message);
+
+        var noAttribute = TinyOptions(1);
+        noAttribute.AttributeColumnNames = ["letter", "colour"];
+        Assert.Contains("'colour'", Assert.Throws<ArgumentException>(() => new DeaeEstimator(ml, noAttribute).Fit(pixels)).Message);
+
+        var vectorAttribute = TinyOptions(1);
+        vectorAttribute.AttributeColumnNames = ["letter", "Pixels"];
+        Assert.Contains("'Pixels'", Assert.Throws<ArgumentException>(() => new DeaeEstimator(ml, vectorAttribute).GetOutputSchema(shape)).Message);
+
+        var output = new DeaeEstimator(ml, TinyOptions(1)).GetOutputSchema(shape);
+        Assert.Contains(output, c => c.Name == "Latent_background_color" && c.Kind == SchemaShape.Column.VectorKind.Vector);
+    }
+
+    [Fact]
+    public void ASingleValuedAttributeIsNamedAtFit()
+    {
+        using var temp = new TempFolder();
+        var (ml, pixels, _) = LoadTiny(temp);
+        var oneSize = ml.Data.FilterByCustomPredicate<SizeRow>(pixels, row => row.size != "large");
+        var error = Assert.Throws<ArgumentException>(() => new DeaeEstimator(ml, TinyOptions(1)).Fit(oneSize));
+        Assert.Contains("'size'", error.Message);
+    }
+
+    /// <summary>The input's SchemaShape (ML.NET builds it with an internal factory, reached here by reflection).</summary>
+    private static SchemaShape SchemaShapeOf(MLContext ml, IDataView view) =>
+        (SchemaShape)typeof(SchemaShape).GetMethod("Create", System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic, [typeof(DataViewSchema)])!
+            .Invoke(null, [view.Schema])!;
+
+    private sealed class SizeRow
+    {
+        public string size = "";
+    }
+}
