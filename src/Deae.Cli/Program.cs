@@ -5,6 +5,7 @@ var root = new RootCommand("deae: Disentangled Exploration Autoencoder for ML.NE
 {
     GenerateCommands.Create(),
     TrainCommand.Create(),
+    ExportCommand.Create(),
     DemoCommand.Create(),
     BenchCommands.Create(),
 };

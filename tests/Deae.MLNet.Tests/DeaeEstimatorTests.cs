@@ -136,3 +136,45 @@ public class DeaeEstimatorTests
         public string size = "";
     }
 }
+
+public class DeaePipelineEndToEndTests(Xunit.Abstractions.ITestOutputHelper output)
+{
+    [SlowFact]
+    public void LatentsFeedLinearSvmKMeansAndAMulticlassTrainerFarAboveChance()
+    {
+        using var temp = new TempFolder();
+        var (ml, pixels, _) = DeaeEstimatorTests.LoadTiny(temp);
+        var options = DeaeEstimatorTests.TinyOptions(600);
+        options.Trainer.Architecture = new DeaeArchitecture { ImageSize = 16, BaseWidth = 16, HiddenSize = 256, LatentDimension = 20 };
+        options.Trainer.GroupsPerBatch = 8;
+        options.Trainer.RegulariserWeight = 0.1;
+        options.Trainer.Threads = null;
+        using var deae = new DeaeEstimator(ml, options).Fit(ml.Data.Cache(pixels));
+
+        // Trainers pass over their data many times: cache the latents as any ML.NET user would.
+        var latents = ml.Data.Cache(deae.Transform(pixels));
+        var split = ml.Data.TrainTestSplit(latents, testFraction: 0.25, seed: 1);
+
+        // LinearSvm: silver background against the rest (chance: always "not silver" = 75% accuracy, AUC 0.5).
+        var isSilver = ml.Transforms.Conversion.MapValue("IsSilver", new[] { "silver", "purple", "cyan", "orange" }.Select(c => new KeyValuePair<string, bool>(c, c == "silver")), "background_color");
+        var svm = isSilver.Append(ml.BinaryClassification.Trainers.LinearSvm("IsSilver", "Latent_background_color")).Fit(split.TrainSet);
+        var svmMetrics = ml.BinaryClassification.EvaluateNonCalibrated(svm.Transform(split.TestSet), "IsSilver");
+        Assert.True(svmMetrics.AreaUnderRocCurve > 0.95, $"LinearSvm AUC {svmMetrics.AreaUnderRocCurve:0.000}");
+        Assert.True(svmMetrics.Accuracy > 0.9, $"LinearSvm accuracy {svmMetrics.Accuracy:0.000}");
+
+        // KMeans on the background chunk: clusters match the 4 colours (chance NMI ~ 0).
+        var kmeans = ml.Transforms.Conversion.MapValueToKey("Background", "background_color")
+            .Append(ml.Clustering.Trainers.KMeans("Latent_background_color", numberOfClusters: 4)).Fit(latents);
+        var clusterMetrics = ml.Clustering.Evaluate(kmeans.Transform(latents), "Background", "Score", "Latent_background_color");
+        Assert.True(clusterMetrics.NormalizedMutualInformation > 0.7, $"KMeans NMI {clusterMetrics.NormalizedMutualInformation:0.000}");
+
+        // Letters from the latent without the background chunk (4 letters: chance 25%).
+        var letters = ml.Transforms.Concatenate("Features", "Latent_letter", "Latent_size", "Latent_font_color", "Latent_font")
+            .Append(ml.Transforms.Conversion.MapValueToKey("Label", "letter"))
+            .Append(ml.MulticlassClassification.Trainers.SdcaMaximumEntropy())
+            .Fit(split.TrainSet);
+        var letterMetrics = ml.MulticlassClassification.Evaluate(letters.Transform(split.TestSet));
+        output.WriteLine($"LinearSvm AUC {svmMetrics.AreaUnderRocCurve:0.000} accuracy {svmMetrics.Accuracy:0.000}; KMeans NMI {clusterMetrics.NormalizedMutualInformation:0.000}; letters without background chunk {letterMetrics.MicroAccuracy:0.000}");
+        Assert.True(letterMetrics.MicroAccuracy > 0.7, $"letter accuracy without the background chunk {letterMetrics.MicroAccuracy:0.000}");
+    }
+}

@@ -15,6 +15,7 @@ internal static class BenchCommands
         var command = new Command("bench", "Benchmarks that report ratios measured side by side in one run.");
         command.Add(CreateGenerate());
         command.Add(BenchTrainCommand.Create());
+        command.Add(BenchTransformCommand.Create());
         command.Add(BenchTrainCommand.CreateMemoryProbe());
         return command;
     }
