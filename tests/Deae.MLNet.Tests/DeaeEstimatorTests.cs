@@ -57,6 +57,22 @@ public class DeaeEstimatorTests
     }
 
     [Fact]
+    public void InterpolationRunsFromTheReconstructionToTheSwap()
+    {
+        using var temp = new TempFolder();
+        var (ml, pixels, _) = LoadTiny(temp);
+        using var transformer = new DeaeEstimator(ml, TinyOptions(2)).Fit(pixels);
+        var data = TrainerTests.Tiny();
+        byte[] from = data.GetPixels(3).ToArray(), to = data.GetPixels(200).ToArray();
+        var path = transformer.InterpolateAttribute(from, to, "background_color", 4);
+        Assert.Equal(4, path.Length);
+        Assert.Equal(transformer.Model.Reconstruct([from])[0], path[0]);
+        Assert.Equal(transformer.SwapAttribute([from], [to], "background_color")[0], path[^1]);
+        Assert.NotEqual(path[0], path[1]);
+        Assert.Contains("'colour'", Assert.Throws<ArgumentException>(() => transformer.InterpolateAttribute(from, to, "colour", 4)).Message);
+    }
+
+    [Fact]
     public void ASavedPipelineGivesTheSameOutputsInAFreshContext()
     {
         using var temp = new TempFolder();
@@ -114,6 +130,21 @@ public class DeaeEstimatorTests
 
         var output = new DeaeEstimator(ml, TinyOptions(1)).GetOutputSchema(shape);
         Assert.Contains(output, c => c.Name == "Latent_background_color" && c.Kind == SchemaShape.Column.VectorKind.Vector);
+    }
+
+    [Fact]
+    public void KeyAttributeColumnsWorkAndOtherImageSizesAreNamed()
+    {
+        using var temp = new TempFolder();
+        var (ml, pixels, _) = LoadTiny(temp);
+        var keyed = ml.Transforms.Conversion.MapValueToKey("letter").Fit(pixels).Transform(pixels);
+        using var transformer = new DeaeEstimator(ml, TinyOptions(1)).Fit(keyed);
+        Assert.Equal(["A", "B", "C", "D"], transformer.Model.Attributes[0].Values);
+
+        var larger = ml.Transforms.ResizeImages("Image", 32, 32).Append(ml.Transforms.ExtractPixels("Pixels", "Image")).Fit(pixels).Transform(pixels);
+        var error = Assert.Throws<ArgumentException>(() => transformer.Transform(larger));
+        Assert.Contains("'Pixels'", error.Message);
+        Assert.Contains("3x16x16", error.Message);
     }
 
     [Fact]

@@ -149,7 +149,7 @@ public sealed class DeaeEstimator : IEstimator<DeaeTransformer>
             var trainer = CopyOf(_options.Trainer, data);
             var progress = new Progress<TrainingProgress>(p => Info(channel, $"DEAE step {p.Step}/{p.TotalSteps}: {string.Join(" ", p.Losses.Select(l => $"{l.Key}={l.Value:0.0000}"))}, {p.ImagesPerSecond:0} images/s"));
             var model = DeaeTrainer.Train(data, trainer, progress);
-            return DeaeTransformer.Create(_mlContext, model, pixelsStep, pixelsColumn, view, _options.LatentColumnName, _options.ChunkColumnPrefix);
+            return DeaeTransformer.Create(_mlContext, model, _options.ImageColumnName, pixelsStep, pixelsColumn, view, _options.LatentColumnName, _options.ChunkColumnPrefix);
         }
         finally
         {

@@ -16,9 +16,12 @@ public sealed class DeaeTransformer : ITransformer, IDisposable
 {
     private readonly ITransformer _inner;
 
-    private DeaeTransformer(ITransformer inner, DeaeModel model, string latentColumnName, string chunkColumnPrefix, byte[] encoderOnnx)
+    private readonly string _imageColumnName;
+
+    private DeaeTransformer(ITransformer inner, DeaeModel model, string imageColumnName, string latentColumnName, string chunkColumnPrefix, byte[] encoderOnnx)
     {
         _inner = inner;
+        _imageColumnName = imageColumnName;
         Model = model;
         LatentColumnName = latentColumnName;
         ChunkColumnPrefix = chunkColumnPrefix;
@@ -44,13 +47,33 @@ public sealed class DeaeTransformer : ITransformer, IDisposable
     public bool IsRowToRowMapper => _inner.IsRowToRowMapper;
 
     /// <inheritdoc/>
-    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => _inner.GetOutputSchema(inputSchema);
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => _inner.GetOutputSchema(CheckInput(inputSchema));
 
     /// <inheritdoc/>
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => _inner.GetRowToRowMapper(inputSchema);
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => _inner.GetRowToRowMapper(CheckInput(inputSchema));
 
     /// <inheritdoc/>
-    public IDataView Transform(IDataView input) => _inner.Transform(input);
+    public IDataView Transform(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        CheckInput(input.Schema);
+        return _inner.Transform(input);
+    }
+
+    /// <summary>Names the image column and the trained geometry when the input's pixels do not fit the model.</summary>
+    private DataViewSchema CheckInput(DataViewSchema schema)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        var a = Model.Architecture;
+        var column = schema.GetColumnOrNull(_imageColumnName)
+            ?? throw new ArgumentException($"Image column '{_imageColumnName}' is not in the input.");
+        if (column.Type is VectorDataViewType vector && vector.Size != a.Channels * a.ImageSize * a.ImageSize)
+        {
+            throw new ArgumentException($"Image column '{_imageColumnName}' has {vector.Size} values ({string.Join("x", vector.Dimensions.ToArray())}); the model was trained on {a.Channels}x{a.ImageSize}x{a.ImageSize} pixels. Resize the images (ResizeImages) or extract {a.Channels} channel(s).");
+        }
+
+        return schema;
+    }
 
     /// <summary>Saves the inner ML.NET transformers (which hold the ONNX bytes); loading gives them back.</summary>
     void ICanSaveModel.Save(ModelSaveContext ctx) => _inner.Save(ctx);
@@ -110,12 +133,12 @@ public sealed class DeaeTransformer : ITransformer, IDisposable
     }
 
     /// <summary>Builds the ML.NET steps for a trained model: [ExtractPixels] → ApplyOnnxModel(encoder).</summary>
-    internal static DeaeTransformer Create(MLContext mlContext, DeaeModel model, ITransformer? pixelsStep, string pixelsColumn, IDataView pixelsView, string latentColumnName, string chunkColumnPrefix)
+    internal static DeaeTransformer Create(MLContext mlContext, DeaeModel model, string imageColumn, ITransformer? pixelsStep, string pixelsColumn, IDataView pixelsView, string latentColumnName, string chunkColumnPrefix)
     {
         byte[] onnx = OnnxExporter.Encoder(model, batchSize: 1, inputName: pixelsColumn, latentName: latentColumnName, chunkPrefix: chunkColumnPrefix);
         string[] outputs = [latentColumnName, .. model.Layout.Attributes.Select(a => chunkColumnPrefix + a)];
         var onnxStep = mlContext.Transforms.ApplyOnnxModel(outputs, [pixelsColumn], new MemoryStream(onnx)).Fit(pixelsView);
         ITransformer inner = pixelsStep is null ? onnxStep : new TransformerChain<ITransformer>(pixelsStep, onnxStep);
-        return new DeaeTransformer(inner, model, latentColumnName, chunkColumnPrefix, onnx);
+        return new DeaeTransformer(inner, model, imageColumn, latentColumnName, chunkColumnPrefix, onnx);
     }
 }
