@@ -6,6 +6,8 @@ var root = new RootCommand("deae: Disentangled Exploration Autoencoder for ML.NE
     GenerateCommands.Create(),
     TrainCommand.Create(),
     ExportCommand.Create(),
+    ExploreCommands.CreateUdv(),
+    ExploreCommands.CreateSynthesize(),
     DemoCommand.Create(),
     BenchCommands.Create(),
 };

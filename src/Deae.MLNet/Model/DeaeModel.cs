@@ -15,8 +15,8 @@ public sealed class DeaeModel : IDisposable
     /// <summary>Magic bytes of a model file.</summary>
     internal const string FileMagic = "DEAEMODL";
 
-    /// <summary>Current model file version.</summary>
-    internal const int FileVersion = 1;
+    /// <summary>Current model file version (2 adds the optional exploration section).</summary>
+    internal const int FileVersion = 2;
 
     private const int InferenceBatch = 256;
 
@@ -46,6 +46,9 @@ public sealed class DeaeModel : IDisposable
 
     /// <summary>Optimisation steps the weights were trained for.</summary>
     public int TrainedSteps { get; internal set; }
+
+    /// <summary>UDVs and centres fitted for this model, saved and loaded with it; null until fitted.</summary>
+    public Exploration.LatentExplorer? Explorer { get; set; }
 
     /// <summary>The device the network lives on.</summary>
     public Device Device { get; }
@@ -137,7 +140,13 @@ public sealed class DeaeModel : IDisposable
     public void Save(string path, bool overwrite)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        SectionedFile.Write(path, FileMagic, FileVersion, [ModelHeader.From(this).ToBytes(), WeightsToBytes(Network)], overwrite);
+        var sections = new List<byte[]> { ModelHeader.From(this).ToBytes(), WeightsToBytes(Network) };
+        if (Explorer is not null)
+        {
+            sections.Add(Explorer.ToJson());
+        }
+
+        SectionedFile.Write(path, FileMagic, FileVersion, sections, overwrite);
     }
 
     /// <summary>Loads a model file written by <see cref="Save"/>; errors name the file and what is wrong.</summary>
@@ -148,9 +157,9 @@ public sealed class DeaeModel : IDisposable
         ArgumentException.ThrowIfNullOrEmpty(path);
         TorchRuntime.EnsureLoaded();
         var (_, sections) = SectionedFile.Read(path, FileMagic, FileVersion);
-        if (sections.Count != 2)
+        if (sections.Count is not (2 or 3))
         {
-            throw new InvalidDataException($"'{path}' has {sections.Count} sections; a model file has 2.");
+            throw new InvalidDataException($"'{path}' has {sections.Count} sections; a model file has 2, or 3 with exploration data.");
         }
 
         var header = ModelHeader.FromBytes(sections[0], path);
@@ -161,7 +170,10 @@ public sealed class DeaeModel : IDisposable
         WeightsFromBytes(network, sections[1], path);
         network.to(target);
         network.eval();
-        return new DeaeModel(header.Kind, architecture, layout, header.AttributeDefinitions(layout), network, target, header.Steps);
+        return new DeaeModel(header.Kind, architecture, layout, header.AttributeDefinitions(layout), network, target, header.Steps)
+        {
+            Explorer = sections.Count == 3 ? Exploration.LatentExplorer.FromJson(sections[2], path) : null,
+        };
     }
 
     /// <summary>

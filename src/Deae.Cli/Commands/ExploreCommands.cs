@@ -1,0 +1,128 @@
+using System.CommandLine;
+using System.Globalization;
+using Deae.MLNet.Data;
+using Deae.MLNet.Exploration;
+using Deae.MLNet.Model;
+using Deae.MLNet.Visualization;
+
+namespace Deae.Cli.Commands;
+
+/// <summary><c>deae udv</c> and <c>deae synthesize</c>: fit UDVs and centres, and draw controlled edits.</summary>
+internal static class ExploreCommands
+{
+    public static Command CreateUdv()
+    {
+        var model = new Option<string>("--model", "-m") { Description = "Model file.", Required = true };
+        var data = new Option<string>("--data", "-d") { Description = "Labelled data set (folder or manifest) to fit on.", Required = true };
+        var output = new Option<string>("--output", "-o") { Description = "Model file to write, with the UDVs and centres inside.", Required = true };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Replace an existing output file." };
+        var attributes = new Option<string[]?>("--attributes") { Description = "Attributes to fit (default: all of the model's).", AllowMultipleArgumentsPerToken = true };
+        var quantile = new Option<double?>("--quantile") { Description = "Refit each SVM on the top/bottom fraction of scores (InterFaceGAN style)." };
+        var command = new Command("udv", "Fit unit direction vectors (LinearSvm), value centres and KMeans centres per attribute; saves them with the model.") { model, data, output, overwrite, attributes, quantile };
+        command.SetAction(parse => CliRunner.Run(() =>
+        {
+            string path = parse.GetValue(output)!;
+            bool replace = parse.GetValue(overwrite);
+            if (File.Exists(path) && !replace)
+            {
+                throw new IOException($"'{Path.GetFullPath(path)}' already exists; pass --overwrite to replace it.");
+            }
+
+            using var loaded = DeaeModel.Load(parse.GetValue(model)!, "cpu");
+            var images = DatasetReader.Read(parse.GetValue(data)!, loaded.Layout.Attributes);
+            loaded.Explorer = LatentExplorer.Fit(loaded, images, CliRunner.SplitList(parse.GetValue(attributes)), new UnitDirectionOptions { ScoreQuantile = parse.GetValue(quantile) });
+            loaded.Save(path, replace);
+            foreach (var (attribute, space) in loaded.Explorer.Attributes)
+            {
+                Console.WriteLine($"{attribute}: {space.Directions.Count} UDVs ({string.Join(", ", space.Directions.Keys)}), {space.Clusters.Count} KMeans centres");
+            }
+
+            Console.WriteLine($"model with UDVs -> {path}");
+            return 0;
+        }));
+        return command;
+    }
+
+    public static Command CreateSynthesize()
+    {
+        var model = new Option<string>("--model", "-m") { Description = "Model file with UDVs (deae udv).", Required = true };
+        var data = new Option<string>("--data", "-d") { Description = "Images to edit (folder or manifest).", Required = true };
+        var output = new Option<string>("--output", "-o") { Description = "Grid PNG to write.", Required = true };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Replace an existing file." };
+        var attribute = new Option<string>("--attribute", "-a") { Description = "The attribute to edit.", Required = true };
+        var target = new Option<string?>("--to") { Description = "Target value: move along its UDV, then jump to its centre." };
+        var mine = new Option<string?>("--mine") { Description = "Combined UDVs to mine new values, e.g. blue:1,red:1,green:-1." };
+        var steps = new Option<int>("--steps") { Description = "Images per trajectory.", DefaultValueFactory = _ => 6 };
+        var stepSize = new Option<float>("--step-size") { Description = "Distance per step when mining.", DefaultValueFactory = _ => 1f };
+        var count = new Option<int>("--images") { Description = "Images (rows) to edit.", DefaultValueFactory = _ => 8 };
+        var conditional = new Option<bool>("--conditional") { Description = "Project out the other values' UDVs (keep them fixed)." };
+        var command = new Command("synthesize", "Edit one attribute of real images: move towards a value along its UDV (plus a jump to its centre), or mine new values along combined UDVs; writes a grid PNG (one row per image).")
+        {
+            model, data, output, overwrite, attribute, target, mine, steps, stepSize, count, conditional,
+        };
+        command.SetAction(parse => CliRunner.Run(() =>
+        {
+            string path = parse.GetValue(output)!;
+            bool replace = parse.GetValue(overwrite);
+            if (File.Exists(path) && !replace)
+            {
+                throw new IOException($"'{Path.GetFullPath(path)}' already exists; pass --overwrite to replace it.");
+            }
+
+            string name = parse.GetValue(attribute)!;
+            string? to = parse.GetValue(target);
+            string? combination = parse.GetValue(mine);
+            if ((to is null) == (combination is null))
+            {
+                throw new ArgumentException("Give exactly one of --to VALUE and --mine VALUE:WEIGHT,...");
+            }
+
+            using var loaded = DeaeModel.Load(parse.GetValue(model)!, "cpu");
+            var explorer = loaded.Explorer ?? throw new ArgumentException($"Model '{parse.GetValue(model)}' has no UDVs; run deae udv first.");
+            var images = DatasetReader.Read(parse.GetValue(data)!, loaded.Layout.Attributes);
+            int column = images.AttributeIndex(name);
+            var picks = Enumerable.Range(0, images.Count)
+                .Where(i => to is null || images.GetValue(i, column) != to)
+                .Select((i, n) => (i, n)).Where(p => p.n % Math.Max(1, images.Count / (parse.GetValue(count) * 4)) == 0).Select(p => p.i)
+                .Take(parse.GetValue(count)).ToList();
+            var codes = loaded.Encode(picks.Select(i => images.GetPixels(i).ToArray()).ToList());
+            var rows = new List<float[]>();
+            int n = parse.GetValue(steps);
+            foreach (var code in codes)
+            {
+                if (to is not null)
+                {
+                    rows.AddRange(explorer.MoveTowards(loaded.Layout, code, name, to, n, parse.GetValue(conditional)));
+                    rows.Add(explorer.JumpToCentre(loaded.Layout, code, name, to));
+                }
+                else
+                {
+                    rows.AddRange(explorer.Mine(loaded.Layout, code, name, ParseCombination(combination!), n, parse.GetValue(stepSize)));
+                }
+            }
+
+            var decoded = loaded.Decode(rows);
+            int columns = to is null ? n : n + 1;
+            var grid = new List<byte[]>();
+            for (int r = 0; r < picks.Count; r++)
+            {
+                grid.Add(images.GetPixels(picks[r]).ToArray());
+                grid.AddRange(decoded.Skip(r * columns).Take(columns));
+            }
+
+            ImageGrid.SavePng(grid, images.Width, images.Height, images.Channels, columns + 1, path, replace, scale: Math.Max(1, 64 / images.Width));
+            Console.WriteLine($"{path}: each row is a real image, then {(to is null ? $"{n} steps along {combination}" : $"{n} steps towards '{to}' along its UDV and a jump to its centre")}");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static List<(string Value, float Weight)> ParseCombination(string text) =>
+        text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(part =>
+        {
+            var pair = part.Split(':');
+            return pair.Length == 2 && float.TryParse(pair[1], NumberStyles.Float, CultureInfo.InvariantCulture, out float weight)
+                ? (pair[0], weight)
+                : throw new ArgumentException($"--mine: '{part}' is not VALUE:WEIGHT.");
+        }).ToList();
+}

@@ -1,0 +1,228 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace Deae.MLNet.Exploration;
+
+/// <summary>Options of <see cref="LatentDirections.FitUnitDirections"/>.</summary>
+public sealed class UnitDirectionOptions
+{
+    /// <summary>
+    /// Keep only this fraction of the positives and of the negatives with the most extreme scores of a
+    /// first SVM, then refit (InterFaceGAN's top/bottom selection); null uses every labelled latent.
+    /// </summary>
+    public double? ScoreQuantile;
+
+    /// <summary>LinearSvm iterations.</summary>
+    public int Iterations = 20;
+
+    /// <summary>Seed of the ML.NET context used for the SVMs.</summary>
+    public int Seed = 1;
+}
+
+/// <summary>
+/// Unit direction vectors (UDVs) and cluster centres in one latent chunk (or the full latent):
+/// for each value of an attribute, an ML.NET LinearSvm separates that value from the rest and its
+/// unit-normalised weight vector points towards the value; KMeans finds centres, and per-value means
+/// give each value's centre.
+/// </summary>
+public static class LatentDirections
+{
+    /// <summary>
+    /// One UDV per value present in <paramref name="labels"/>, fitted on <paramref name="vectors"/>
+    /// (one row per image: a chunk or a full latent).
+    /// </summary>
+    /// <param name="vectors">Row vectors, all the same length.</param>
+    /// <param name="labels">The attribute value of each row.</param>
+    /// <param name="attribute">The attribute's name, for error messages.</param>
+    /// <param name="options">SVM settings.</param>
+    public static IReadOnlyDictionary<string, float[]> FitUnitDirections(IReadOnlyList<float[]> vectors, IReadOnlyList<string> labels, string attribute, UnitDirectionOptions? options = null)
+    {
+        Validate(vectors, labels, attribute);
+        options ??= new UnitDirectionOptions();
+        var ml = new MLContext(options.Seed);
+        var result = new Dictionary<string, float[]>(StringComparer.Ordinal);
+        foreach (string value in labels.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        {
+            int positives = labels.Count(l => l == value), negatives = labels.Count - positives;
+            if (positives < 2 || negatives < 2)
+            {
+                throw new ArgumentException($"Attribute '{attribute}', value '{value}': {positives} sample(s) of the value and {negatives} of the rest; an SVM needs at least 2 of each.");
+            }
+
+            var rows = Enumerable.Range(0, vectors.Count).Select(i => new Row { Features = vectors[i], Label = labels[i] == value }).ToList();
+            var (weights, bias) = FitSvm(ml, rows, options.Iterations);
+            if (options.ScoreQuantile is double q)
+            {
+                if (!(q > 0 && q <= 0.5))
+                {
+                    throw new ArgumentOutOfRangeException(nameof(options), q, "ScoreQuantile must be in (0, 0.5].");
+                }
+
+                // Keep the most confidently scored positives and negatives, then refit.
+                float Score(Row r) => Dot(weights, r.Features) + bias;
+                var kept = rows.Where(r => r.Label).OrderByDescending(Score).Take(Math.Max(2, (int)Math.Ceiling(positives * q)))
+                    .Concat(rows.Where(r => !r.Label).OrderBy(Score).Take(Math.Max(2, (int)Math.Ceiling(negatives * q)))).ToList();
+                (weights, _) = FitSvm(ml, kept, options.Iterations);
+            }
+
+            result[value] = Normalise(weights, $"attribute '{attribute}', value '{value}'");
+        }
+
+        return result;
+    }
+
+    /// <summary>The mean vector of each value (the value's centre).</summary>
+    public static IReadOnlyDictionary<string, float[]> ValueMeans(IReadOnlyList<float[]> vectors, IReadOnlyList<string> labels, string attribute)
+    {
+        Validate(vectors, labels, attribute);
+        return labels.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToDictionary(
+            v => v,
+            v =>
+            {
+                var members = Enumerable.Range(0, vectors.Count).Where(i => labels[i] == v).ToList();
+                var mean = new float[vectors[0].Length];
+                foreach (int i in members)
+                {
+                    for (int d = 0; d < mean.Length; d++)
+                    {
+                        mean[d] += vectors[i][d] / members.Count;
+                    }
+                }
+
+                return mean;
+            },
+            StringComparer.Ordinal);
+    }
+
+    /// <summary>KMeans centres of <paramref name="vectors"/> (ML.NET's trainer).</summary>
+    public static IReadOnlyList<float[]> ClusterCentres(IReadOnlyList<float[]> vectors, int k, string attribute, int seed = 1)
+    {
+        ArgumentNullException.ThrowIfNull(vectors);
+        if (k < 1 || k > vectors.Count)
+        {
+            throw new ArgumentException($"Attribute '{attribute}': k = {k} clusters for {vectors.Count} samples; k must be between 1 and the number of samples.");
+        }
+
+        var ml = new MLContext(seed);
+        var data = ml.Data.LoadFromEnumerable(vectors.Select(v => new Row { Features = v }), Schema(vectors[0].Length));
+        var model = ml.Clustering.Trainers.KMeans(nameof(Row.Features), numberOfClusters: k).Fit(data);
+        VBuffer<float>[] centres = [];
+        model.Model.GetClusterCentroids(ref centres, out int count);
+        return centres.Take(count).Select(c => c.DenseValues().ToArray()).ToList();
+    }
+
+    /// <summary>
+    /// <paramref name="direction"/> with the components along <paramref name="keepFixed"/> removed (Gram–Schmidt),
+    /// unit-normalised: moving along it leaves the scores of those directions unchanged (conditional editing).
+    /// </summary>
+    public static float[] ProjectOut(float[] direction, IEnumerable<float[]> keepFixed)
+    {
+        ArgumentNullException.ThrowIfNull(direction);
+        ArgumentNullException.ThrowIfNull(keepFixed);
+        var basis = new List<float[]>();
+        foreach (var vector in keepFixed)
+        {
+            var orthogonal = (float[])vector.Clone();
+            foreach (var b in basis)
+            {
+                Subtract(orthogonal, b, Dot(orthogonal, b));
+            }
+
+            if (Math.Sqrt(Dot(orthogonal, orthogonal)) > 1e-6)
+            {
+                basis.Add(Normalise(orthogonal, "a fixed direction"));
+            }
+        }
+
+        var result = (float[])direction.Clone();
+        foreach (var b in basis)
+        {
+            Subtract(result, b, Dot(result, b));
+        }
+
+        return Normalise(result, "the projected direction (it lies in the span of the fixed directions)");
+    }
+
+    /// <summary>A weighted sum of directions, unit-normalised (e.g. v_blue + v_red − v_green to mine new colours).</summary>
+    public static float[] Combine(IEnumerable<(float[] Direction, float Weight)> terms)
+    {
+        ArgumentNullException.ThrowIfNull(terms);
+        float[]? sum = null;
+        foreach (var (direction, weight) in terms)
+        {
+            sum ??= new float[direction.Length];
+            for (int d = 0; d < sum.Length; d++)
+            {
+                sum[d] += weight * direction[d];
+            }
+        }
+
+        return Normalise(sum ?? throw new ArgumentException("No directions to combine.", nameof(terms)), "the combined direction");
+    }
+
+    internal static float Dot(float[] a, float[] b)
+    {
+        float sum = 0;
+        for (int d = 0; d < a.Length; d++)
+        {
+            sum += a[d] * b[d];
+        }
+
+        return sum;
+    }
+
+    private static void Subtract(float[] target, float[] direction, float amount)
+    {
+        for (int d = 0; d < target.Length; d++)
+        {
+            target[d] -= amount * direction[d];
+        }
+    }
+
+    private static float[] Normalise(IReadOnlyList<float> vector, string what)
+    {
+        double norm = Math.Sqrt(vector.Sum(v => (double)v * v));
+        if (norm < 1e-9)
+        {
+            throw new InvalidOperationException($"Cannot normalise {what}: it is zero.");
+        }
+
+        return vector.Select(v => (float)(v / norm)).ToArray();
+    }
+
+    private static (float[] Weights, float Bias) FitSvm(MLContext ml, List<Row> rows, int iterations)
+    {
+        var data = ml.Data.LoadFromEnumerable(rows, Schema(rows[0].Features.Length));
+        var model = ml.BinaryClassification.Trainers.LinearSvm(nameof(Row.Label), nameof(Row.Features), numberOfIterations: iterations).Fit(data);
+        return (model.Model.Weights.ToArray(), model.Model.Bias);
+    }
+
+    private static SchemaDefinition Schema(int length)
+    {
+        var schema = SchemaDefinition.Create(typeof(Row));
+        schema[nameof(Row.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, length);
+        return schema;
+    }
+
+    private static void Validate(IReadOnlyList<float[]> vectors, IReadOnlyList<string> labels, string attribute)
+    {
+        ArgumentNullException.ThrowIfNull(vectors);
+        ArgumentNullException.ThrowIfNull(labels);
+        if (vectors.Count != labels.Count || vectors.Count == 0)
+        {
+            throw new ArgumentException($"Attribute '{attribute}': {vectors.Count} vectors and {labels.Count} labels; they must pair up and not be empty.");
+        }
+
+        if (vectors.Any(v => v.Length != vectors[0].Length))
+        {
+            throw new ArgumentException($"Attribute '{attribute}': the vectors differ in length.");
+        }
+    }
+
+    private sealed class Row
+    {
+        public float[] Features = [];
+
+        public bool Label;
+    }
+}

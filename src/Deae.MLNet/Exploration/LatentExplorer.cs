@@ -1,0 +1,183 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Deae.MLNet.Data;
+using Deae.MLNet.Model;
+
+namespace Deae.MLNet.Exploration;
+
+/// <summary>
+/// Where each attribute's values lie in a model's latent space — per value a unit direction vector
+/// (UDV, from LinearSvm) and a centre (mean code), plus KMeans centres — and the edits built on them:
+/// move towards a value along its UDV, jump to a value's centre, mine new values along combined UDVs.
+/// Saved with the model (<see cref="DeaeModel.Explorer"/>).
+/// </summary>
+public sealed class LatentExplorer
+{
+    /// <summary>What the explorer knows about one attribute.</summary>
+    public sealed class AttributeSpace
+    {
+        /// <summary>Unit direction vector per value, in the attribute's chunk.</summary>
+        [JsonPropertyName("udvs")]
+        public Dictionary<string, float[]> Directions { get; set; } = [];
+
+        /// <summary>Mean chunk per value.</summary>
+        [JsonPropertyName("centres")]
+        public Dictionary<string, float[]> Centres { get; set; } = [];
+
+        /// <summary>KMeans centres of the chunk.</summary>
+        [JsonPropertyName("clusters")]
+        public List<float[]> Clusters { get; set; } = [];
+    }
+
+    /// <summary>Per attribute (latent layout name), its directions and centres.</summary>
+    [JsonPropertyName("attributes")]
+    public Dictionary<string, AttributeSpace> Attributes { get; set; } = [];
+
+    /// <summary>The latent layout the chunks refer to (e.g. "letter:20,size:20").</summary>
+    [JsonPropertyName("layout")]
+    public string Layout { get; set; } = "";
+
+    /// <summary>
+    /// Encodes <paramref name="data"/> with <paramref name="model"/> and fits UDVs, value centres and
+    /// KMeans centres (k = number of values unless <paramref name="clusters"/> is given) for each attribute.
+    /// </summary>
+    public static LatentExplorer Fit(DeaeModel model, ImageDataset data, IEnumerable<string>? attributes = null, UnitDirectionOptions? options = null, int? clusters = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(data);
+        var codes = model.Encode(Enumerable.Range(0, data.Count).Select(i => data.GetPixels(i).ToArray()).ToList());
+        var explorer = new LatentExplorer { Layout = model.Layout.ToString() };
+        foreach (string attribute in attributes ?? model.Layout.Attributes)
+        {
+            var range = model.Layout.Range(model.Layout.IndexOf(attribute));
+            int column = data.AttributeIndex(attribute);
+            var chunks = codes.Select(c => c[range]).ToList();
+            var labels = Enumerable.Range(0, data.Count).Select(i => data.GetValue(i, column)).ToList();
+            explorer.Attributes[attribute] = new AttributeSpace
+            {
+                Directions = new(LatentDirections.FitUnitDirections(chunks, labels, attribute, options)),
+                Centres = new(LatentDirections.ValueMeans(chunks, labels, attribute)),
+                Clusters = [.. LatentDirections.ClusterCentres(chunks, clusters ?? labels.Distinct().Count(), attribute)],
+            };
+        }
+
+        return explorer;
+    }
+
+    /// <summary>
+    /// A trajectory of <paramref name="steps"/> codes moving <paramref name="attribute"/>'s chunk of
+    /// <paramref name="code"/> along the UDV of <paramref name="value"/>, from the code itself to the first
+    /// point whose nearest value centre is <paramref name="value"/> (searched up to four times the distance
+    /// to that centre; beyond the projection onto the centre if never reached). Other chunks are untouched. With
+    /// <paramref name="keepOtherValuesFixed"/> the direction is orthogonalised against the other values' UDVs.
+    /// </summary>
+    public float[][] MoveTowards(LatentLayout layout, float[] code, string attribute, string value, int steps, bool keepOtherValuesFixed = false)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        ArgumentNullException.ThrowIfNull(code);
+        ArgumentOutOfRangeException.ThrowIfLessThan(steps, 2);
+        var space = Space(attribute);
+        var range = layout.Range(layout.IndexOf(attribute));
+        var direction = Direction(space, attribute, value);
+        string current = NearestValue(space, code[range]);
+        if (current == value)
+        {
+            throw new ArgumentException($"Attribute '{attribute}': the code already has value '{value}' (its chunk is nearest to that value's centre); choose another target value.");
+        }
+
+        if (keepOtherValuesFixed)
+        {
+            direction = LatentDirections.ProjectOut(direction, space.Directions.Where(d => d.Key != value && d.Key != current).Select(d => d.Value));
+        }
+
+        var chunk = code[range];
+        var toCentre = space.Centres[value].Select((c, d) => c - chunk[d]).ToArray();
+        float span = 4 * MathF.Sqrt(LatentDirections.Dot(toCentre, toCentre));
+        float distance = Math.Max(LatentDirections.Dot(toCentre, direction), 0) is var projected && projected > 0 ? projected : span / 4;
+        const int Probes = 128;
+        for (int p = 1; p <= Probes; p++)
+        {
+            float t = span * p / Probes;
+            if (NearestValue(space, chunk.Select((c, d) => c + (t * direction[d])).ToArray()) == value)
+            {
+                distance = t;
+                break;
+            }
+        }
+
+        return Path(code, range, direction, distance, steps);
+    }
+
+    /// <summary><paramref name="code"/> with <paramref name="attribute"/>'s chunk replaced by <paramref name="value"/>'s centre.</summary>
+    public float[] JumpToCentre(LatentLayout layout, float[] code, string attribute, string value)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        ArgumentNullException.ThrowIfNull(code);
+        var space = Space(attribute);
+        if (!space.Centres.TryGetValue(value, out var centre))
+        {
+            throw new ArgumentException($"Attribute '{attribute}' has no value '{value}' (values: {string.Join(", ", space.Centres.Keys)}).");
+        }
+
+        var result = (float[])code.Clone();
+        centre.CopyTo(result.AsSpan(layout.Range(layout.IndexOf(attribute))));
+        return result;
+    }
+
+    /// <summary>
+    /// Codes moving along a weighted combination of UDVs (e.g. blue +1, red +1, green −1) to look for
+    /// values never seen in training; <paramref name="stepSize"/> is the distance per step in the chunk.
+    /// </summary>
+    public float[][] Mine(LatentLayout layout, float[] code, string attribute, IEnumerable<(string Value, float Weight)> combination, int steps, float stepSize)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        ArgumentNullException.ThrowIfNull(code);
+        ArgumentNullException.ThrowIfNull(combination);
+        ArgumentOutOfRangeException.ThrowIfLessThan(steps, 2);
+        var space = Space(attribute);
+        var direction = LatentDirections.Combine(combination.Select(t => (Direction(space, attribute, t.Value), t.Weight)));
+        return Path(code, layout.Range(layout.IndexOf(attribute)), direction, stepSize * (steps - 1), steps);
+    }
+
+    /// <summary>The value whose centre is nearest to <paramref name="chunk"/>.</summary>
+    public string NearestValue(string attribute, float[] chunk) => NearestValue(Space(attribute), chunk);
+
+    /// <summary>The explorer as JSON.</summary>
+    public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this);
+
+    /// <summary>Reads an explorer written by <see cref="ToJson"/>.</summary>
+    public static LatentExplorer FromJson(byte[] json, string source)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<LatentExplorer>(json) ?? throw new InvalidDataException($"'{source}' has an empty exploration section.");
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"'{source}' has an unreadable exploration section: {ex.Message}", ex);
+        }
+    }
+
+    private AttributeSpace Space(string attribute) =>
+        Attributes.TryGetValue(attribute, out var space) ? space : throw new ArgumentException($"The explorer has no attribute '{attribute}' (attributes: {string.Join(", ", Attributes.Keys)}).");
+
+    private static float[] Direction(AttributeSpace space, string attribute, string value) =>
+        space.Directions.TryGetValue(value, out var d) ? d : throw new ArgumentException($"Attribute '{attribute}' has no value '{value}' (values: {string.Join(", ", space.Directions.Keys)}).");
+
+    private static string NearestValue(AttributeSpace space, float[] chunk) =>
+        space.Centres.MinBy(c => c.Value.Select((v, d) => (v - chunk[d]) * (v - chunk[d])).Sum()).Key;
+
+    private static float[][] Path(float[] code, Range range, float[] direction, float distance, int steps) =>
+        Enumerable.Range(0, steps).Select(s =>
+        {
+            var point = (float[])code.Clone();
+            var chunk = point.AsSpan(range);
+            float t = distance * s / (steps - 1);
+            for (int d = 0; d < chunk.Length; d++)
+            {
+                chunk[d] += t * direction[d];
+            }
+
+            return point;
+        }).ToArray();
+}

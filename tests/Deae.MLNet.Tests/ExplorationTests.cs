@@ -1,0 +1,149 @@
+using Deae.MLNet.Evaluation;
+using Deae.MLNet.Exploration;
+using Deae.MLNet.Model;
+using Deae.MLNet.Training;
+
+namespace Deae.MLNet.Tests;
+
+public class LatentDirectionsTests
+{
+    /// <summary>Three values clustered around the first three axes of a 4-d chunk, with noise.</summary>
+    private static (List<float[]> Vectors, List<string> Labels) Clusters(int perValue = 40)
+    {
+        var random = new Random(4);
+        var vectors = new List<float[]>();
+        var labels = new List<string>();
+        foreach (var (value, axis) in new[] { ("a", 0), ("b", 1), ("c", 2) })
+        {
+            for (int i = 0; i < perValue; i++)
+            {
+                var v = Enumerable.Range(0, 4).Select(_ => (float)(random.NextDouble() - 0.5) * 0.6f).ToArray();
+                v[axis] += 3;
+                vectors.Add(v);
+                labels.Add(value);
+            }
+        }
+
+        return (vectors, labels);
+    }
+
+    private static float Cosine(float[] a, float[] b) => LatentDirections.Dot(a, b) / MathF.Sqrt(LatentDirections.Dot(a, a) * LatentDirections.Dot(b, b));
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData(0.2)]
+    public void UnitDirectionsPointFromTheRestTowardsEachValue(double? quantile)
+    {
+        var (vectors, labels) = Clusters();
+        var udvs = LatentDirections.FitUnitDirections(vectors, labels, "colour", new UnitDirectionOptions { ScoreQuantile = quantile });
+        var means = LatentDirections.ValueMeans(vectors, labels, "colour");
+        Assert.Equal(["a", "b", "c"], udvs.Keys.Order());
+        foreach (var (value, udv) in udvs)
+        {
+            Assert.Equal(1f, MathF.Sqrt(LatentDirections.Dot(udv, udv)), 3);
+            var others = means.Where(m => m.Key != value).Select(m => m.Value).ToList();
+            var towards = means[value].Select((x, d) => x - others.Average(o => o[d])).ToArray();
+            Assert.True(Cosine(udv, towards) > 0.8f, $"UDV of {value} has cosine {Cosine(udv, towards)} with the direction to its cluster");
+
+            // Projected on its UDV, every latent of the value lies beyond every other latent.
+            float lowestOwn = vectors.Where((_, i) => labels[i] == value).Min(v => LatentDirections.Dot(v, udv));
+            float highestOther = vectors.Where((_, i) => labels[i] != value).Max(v => LatentDirections.Dot(v, udv));
+            Assert.True(lowestOwn > highestOther, $"UDV of {value} does not separate it ({lowestOwn} <= {highestOther})");
+        }
+    }
+
+    [Fact]
+    public void CentresAndClustersFindTheValues()
+    {
+        var (vectors, labels) = Clusters();
+        var means = LatentDirections.ValueMeans(vectors, labels, "colour");
+        Assert.InRange(means["b"][1], 2.8f, 3.2f);
+        var clusters = LatentDirections.ClusterCentres(vectors, 3, "colour");
+        Assert.Equal(3, clusters.Count);
+        foreach (var mean in means.Values)
+        {
+            Assert.Contains(clusters, c => c.Select((x, d) => (x - mean[d]) * (x - mean[d])).Sum() < 0.1f);
+        }
+    }
+
+    [Fact]
+    public void ProjectingOutKeepsOtherScoresFixedAndCombinationsAreUnit()
+    {
+        var (vectors, labels) = Clusters();
+        var udvs = LatentDirections.FitUnitDirections(vectors, labels, "colour");
+        var conditional = LatentDirections.ProjectOut(udvs["a"], [udvs["b"]]);
+        Assert.Equal(0f, LatentDirections.Dot(conditional, udvs["b"]), 4);
+        Assert.Equal(1f, LatentDirections.Dot(conditional, conditional), 4);
+        var mixed = LatentDirections.Combine([(udvs["b"], 1f), (udvs["c"], 1f), (udvs["a"], -1f)]);
+        Assert.Equal(1f, LatentDirections.Dot(mixed, mixed), 4);
+        Assert.True(LatentDirections.Dot(mixed, udvs["a"]) < 0);
+    }
+
+    [Fact]
+    public void TooFewSamplesOrTooManyClustersAreNamed()
+    {
+        var (vectors, labels) = Clusters();
+        labels[0] = "rare";
+        var error = Assert.Throws<ArgumentException>(() => LatentDirections.FitUnitDirections(vectors, labels, "colour"));
+        Assert.Contains("'colour'", error.Message);
+        Assert.Contains("'rare'", error.Message);
+        Assert.Contains("k = 500", Assert.Throws<ArgumentException>(() => LatentDirections.ClusterCentres(vectors, 500, "colour")).Message);
+    }
+}
+
+public class LatentExplorerTests
+{
+    [SlowFact]
+    public void MovingTowardsAndJumpingToABackgroundChangesTheBackgroundAndKeepsTheFontColour()
+    {
+        var data = TrainerTests.Tiny();
+        var options = new DeaeTrainerOptions
+        {
+            Architecture = new DeaeArchitecture { ImageSize = 16, BaseWidth = 16, HiddenSize = 256, LatentDimension = 20 },
+            Steps = 600,
+            GroupsPerBatch = 8,
+            RegulariserWeight = 0.1,
+            Device = "cpu",
+        };
+        using var model = DeaeTrainer.Train(data, options);
+        var explorer = LatentExplorer.Fit(model, data, ["background_color", "font_color"]);
+        model.Explorer = explorer;
+
+        int bg = data.AttributeIndex("background_color"), fc = data.AttributeIndex("font_color");
+        var picks = Enumerable.Range(0, data.Count).Where(i => data.GetValue(i, bg) != "silver" && data.GetValue(i, fc) != "silver").Take(40).ToList();
+        var codes = model.Encode(picks.Select(i => data.GetPixels(i).ToArray()).ToList());
+        var trajectories = codes.Select(c => explorer.MoveTowards(model.Layout, c, "background_color", "silver", 5)).ToList();
+        var starts = model.Decode(trajectories.Select(t => t[0]).ToList());
+        var moved = model.Decode(trajectories.Select(t => t[^1]).ToList());
+        var jumped = model.Decode(codes.Select(c => explorer.JumpToCentre(model.Layout, c, "background_color", "silver")).ToList());
+        double Rate(byte[][] images, Func<byte[], int, bool> ok) => images.Select((image, n) => ok(image, picks[n]) ? 1.0 : 0.0).Average();
+        var silverColour = Data.NamedColor.Parse("silver", "test");
+        int ToSilver(byte[] image)
+        {
+            var (r, g, b) = ColorOracle.BorderColor(image, 16, 16);
+            return Data.NamedColor.DistanceSquared(silverColour, r, g, b);
+        }
+
+        // Moving along the UDV makes the background more silver (the paper's gradual edit); the jump lands on it.
+        double movedBackground = Enumerable.Range(0, picks.Count).Average(n => ToSilver(moved[n]) < ToSilver(starts[n]) ? 1.0 : 0.0);
+        double jumpedBackground = Rate(jumped, (image, _) => ColorOracle.Background(image, 16, 16).Name == "silver");
+        double fontKept = Rate(jumped, (image, i) => ColorOracle.Font(image, 16, 16).Name == data.GetValue(i, fc));
+        Assert.True(movedBackground >= 0.8, $"moving along the UDV brought the background closer to silver for {movedBackground:P0}");
+        Assert.True(jumpedBackground >= 0.9, $"jumping to the centre gave silver for {jumpedBackground:P0}");
+        Assert.True(fontKept >= 0.6, $"the font colour stayed for {fontKept:P0}");
+
+        // The explorer is saved and loaded with the model.
+        using var temp = new TempFolder();
+        model.Save(temp.Combine("m.deae"), overwrite: false);
+        using var loaded = DeaeModel.Load(temp.Combine("m.deae"), "cpu");
+        Assert.NotNull(loaded.Explorer);
+        Assert.Equal(explorer.Attributes["background_color"].Directions["silver"], loaded.Explorer!.Attributes["background_color"].Directions["silver"]);
+
+        // Bad requests name the attribute or value.
+        var silver = codes[0].ToArray();
+        silver = explorer.JumpToCentre(model.Layout, silver, "background_color", "silver");
+        Assert.Contains("already has value 'silver'", Assert.Throws<ArgumentException>(() => explorer.MoveTowards(model.Layout, silver, "background_color", "silver", 3)).Message);
+        Assert.Contains("'navy'", Assert.Throws<ArgumentException>(() => explorer.JumpToCentre(model.Layout, silver, "background_color", "navy")).Message);
+        Assert.Contains("'shape'", Assert.Throws<ArgumentException>(() => explorer.JumpToCentre(model.Layout, silver, "shape", "x")).Message);
+    }
+}
