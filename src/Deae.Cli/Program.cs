@@ -8,6 +8,7 @@ var root = new RootCommand("deae: Disentangled Exploration Autoencoder for ML.NE
     ExportCommand.Create(),
     ExploreCommands.CreateUdv(),
     ExploreCommands.CreateSynthesize(),
+    EvaluateCommand.Create(),
     DemoCommand.Create(),
     BenchCommands.Create(),
 };

@@ -1,0 +1,124 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Deae.MLNet.Data;
+using Deae.MLNet.Evaluation;
+using Deae.MLNet.IO;
+using Deae.MLNet.Model;
+
+namespace Deae.Cli.Commands;
+
+/// <summary>
+/// <c>deae evaluate</c>: trains each model kind with the same budget on the same data and compares
+/// controllability, interpolation validity and disentanglement metrics on held-out images.
+/// </summary>
+internal static class EvaluateCommand
+{
+    // Published dSprites values of unsupervised models (best reported, InfoGAN-CR Table 1).
+    private static readonly (string Model, string Values)[] s_published =
+    [
+        ("β-VAE", "FactorVAE 0.63, DCI 0.41, SAP 0.55, MIG 0.21"),
+        ("β-TCVAE", "MIG 0.45"),
+        ("FactorVAE", "FactorVAE 0.82, MIG 0.15"),
+    ];
+
+    public static Command Create()
+    {
+        var data = new Option<string>("--data", "-d") { Description = "Labelled data set (folder or manifest).", Required = true };
+        var kinds = new Option<string[]?>("--kinds") { Description = "Models to compare (default: Deae,GslAe,BetaVae,Autoencoder).", AllowMultipleArgumentsPerToken = true };
+        var steps = new Option<int>("--steps") { Description = "Training steps per model (the shared budget).", DefaultValueFactory = _ => 2000 };
+        var width = new Option<int>("--width") { DefaultValueFactory = _ => 16, Description = "Base convolution width." };
+        var hidden = new Option<int>("--hidden") { DefaultValueFactory = _ => 256, Description = "Hidden fully connected width." };
+        var latent = new Option<int>("--latent") { DefaultValueFactory = _ => 20, Description = "Latent dimension z." };
+        var holdout = new Option<double>("--holdout") { DefaultValueFactory = _ => 0.2, Description = "Fraction of images held out for evaluation." };
+        var pairs = new Option<int>("--pairs") { DefaultValueFactory = _ => 200, Description = "Edited pairs per attribute." };
+        var json = new Option<string?>("--json") { Description = "Write the results as JSON." };
+        var markdown = new Option<string?>("--markdown") { Description = "Write the comparison as a markdown table." };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Replace existing output files." };
+        var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 1, Description = "Seed." };
+        var command = new Command("evaluate", "Compare DEAE, GSL-AE, β-VAE and the plain autoencoder trained with the same budget: controllability, interpolation validity, MIG/SAP/DCI/modularity/FactorVAE.")
+        {
+            data, kinds, steps, width, hidden, latent, holdout, pairs, json, markdown, overwrite, seed,
+        };
+        command.SetAction(parse => CliRunner.Run(() =>
+        {
+            bool replace = parse.GetValue(overwrite);
+            foreach (string? file in new[] { parse.GetValue(json), parse.GetValue(markdown) })
+            {
+                BenchCommands.EnsureResultWritable(file, replace);
+            }
+
+            var all = DatasetReader.Read(parse.GetValue(data)!);
+            var (train, heldOut) = all.Split(parse.GetValue(holdout), parse.GetValue(seed));
+            // Oracles learn from the training images (real ones); edits are judged on held-out images.
+            var oracles = AttributeOracles.Fit(train, parse.GetValue(seed));
+            Console.WriteLine("oracle accuracy on held-out real images: " + string.Join(", ", oracles.RealImageAccuracy.Select(a => $"{a.Key} {a.Value:P1}")));
+            var reports = new List<ModelReport>();
+            foreach (string kindName in CliRunner.SplitList(parse.GetValue(kinds)) ?? ["Deae", "GslAe", "BetaVae", "Autoencoder"])
+            {
+                var kind = Enum.TryParse<ModelKind>(kindName, ignoreCase: true, out var k) ? k : throw new ArgumentException($"--kinds: '{kindName}' is not a model kind (Deae, GslAe, BetaVae, Autoencoder).");
+                var options = DemoConfiguration.TrainerOptions(parse.GetValue(steps));
+                options.Kind = kind;
+                options.Seed = parse.GetValue(seed);
+                options.Architecture = new DeaeArchitecture
+                {
+                    ImageSize = all.Width, Channels = all.Channels, BaseWidth = parse.GetValue(width), HiddenSize = parse.GetValue(hidden), LatentDimension = parse.GetValue(latent),
+                    Output = all.Channels == 1 ? DecoderOutput.Logits : DecoderOutput.Tanh,
+                };
+                using var model = TrainCommand.TrainWithProgress(train, options, resumeFrom: null);
+                var report = ModelEvaluator.Evaluate(model, heldOut, oracles, parse.GetValue(pairs), parse.GetValue(seed));
+                reports.Add(report);
+                Console.WriteLine(Row(report));
+            }
+
+            string table = Markdown(reports, oracles, parse.GetValue(steps), train.Count, heldOut.Count);
+            Console.WriteLine(table);
+            if (parse.GetValue(markdown) is string md)
+            {
+                AtomicFile.WriteAllBytes(md, Encoding.UTF8.GetBytes(table), replace);
+            }
+
+            if (parse.GetValue(json) is string path)
+            {
+                var document = new { steps = parse.GetValue(steps), train = train.Count, held_out = heldOut.Count, oracle_accuracy = oracles.RealImageAccuracy, models = reports };
+                AtomicFile.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(document, new JsonSerializerOptions { WriteIndented = true }), replace);
+            }
+
+            return 0;
+        }));
+        return command;
+    }
+
+    private static string F(double value) => value.ToString("0.000", CultureInfo.InvariantCulture);
+
+    private static string Row(ModelReport r) =>
+        $"| {r.Model} | {F(r.Disentanglement.Mig)} | {F(r.Disentanglement.Sap)} | {F(r.Disentanglement.DciDisentanglement)} | {F(r.Disentanglement.DciCompleteness)} | {F(r.Disentanglement.DciInformativeness)} | {F(r.Disentanglement.Modularity)} | {F(r.Disentanglement.FactorVae)} | " +
+        $"{F(r.Control.Average(c => c.SwapTarget))} | {F(r.Control.Average(c => c.SwapOthersKept))} | {F(r.Control.Average(c => c.InterpolationOthersKept))} | {F(r.Control.Average(c => c.SwapResidual))} | {(r.InterpolationValidity is double v ? F(v) : "–")} |";
+
+    private static string Markdown(List<ModelReport> reports, AttributeOracles oracles, int steps, int train, int heldOut)
+    {
+        var text = new StringBuilder();
+        text.AppendLine($"Same budget for every model: {steps} steps on {train} images; scores on {heldOut} held-out images.");
+        text.AppendLine($"Oracle accuracy on held-out real images: {string.Join(", ", oracles.RealImageAccuracy.Select(a => $"{a.Key} {a.Value:P1}"))}.");
+        text.AppendLine();
+        text.AppendLine("| model | MIG | SAP | DCI-D | DCI-C | DCI-I | modularity | FactorVAE | swap: target | swap: others kept | interp.: others kept | swap residual | interp. validity |");
+        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var report in reports)
+        {
+            text.AppendLine(Row(report));
+        }
+
+        text.AppendLine();
+        text.AppendLine("Per attribute (swap target / swap others kept / half-way interpolation others kept):");
+        text.AppendLine();
+        foreach (var report in reports)
+        {
+            text.AppendLine($"- {report.Model}: " + string.Join("; ", report.Control.Select(c => $"{c.Attribute} {F(c.SwapTarget)}/{F(c.SwapOthersKept)}/{F(c.InterpolationOthersKept)}")));
+        }
+
+        text.AppendLine();
+        text.AppendLine("Published dSprites values of unsupervised models (best reported, InfoGAN-CR Table 1): " + string.Join("; ", s_published.Select(p => $"{p.Model}: {p.Values}")) + ".");
+        return text.ToString();
+    }
+}

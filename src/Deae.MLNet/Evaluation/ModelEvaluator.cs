@@ -1,0 +1,179 @@
+using Deae.MLNet.Data;
+using Deae.MLNet.Model;
+
+namespace Deae.MLNet.Evaluation;
+
+/// <summary>Controllability of one attribute, for swaps and for half-way interpolations.</summary>
+/// <param name="Attribute">The edited attribute.</param>
+/// <param name="SwapTarget">Fraction of swaps whose edited attribute reads as the donor's value.</param>
+/// <param name="SwapOthersKept">Fraction of swaps whose every other attribute reads as the original's.</param>
+/// <param name="SwapResidual">Perfect-disentanglement residual of swaps: mean L1 on the non-edited chunks after re-encoding.</param>
+/// <param name="InterpolationOthersKept">Fraction of half-way interpolations whose every other attribute reads as the original's.</param>
+/// <param name="InterpolationResidual">The residual for half-way interpolations.</param>
+public sealed record AttributeControl(string Attribute, double SwapTarget, double SwapOthersKept, double SwapResidual, double InterpolationOthersKept, double InterpolationResidual);
+
+/// <summary>Everything measured about one model on held-out images.</summary>
+/// <param name="Model">The model kind.</param>
+/// <param name="Disentanglement">MIG, SAP, DCI, modularity, FactorVAE on the held-out codes.</param>
+/// <param name="Control">Per attribute, swap and interpolation controllability.</param>
+/// <param name="InterpolationValidity">Fonts-like sets: fraction of half-way background interpolations that are well formed (uniform background, font colour and letter unchanged); null otherwise.</param>
+public sealed record ModelReport(string Model, DisentanglementScores Disentanglement, IReadOnlyList<AttributeControl> Control, double? InterpolationValidity);
+
+/// <summary>Measures a model's controllability and disentanglement on held-out images with <see cref="AttributeOracles"/>.</summary>
+public static class ModelEvaluator
+{
+    /// <summary>Evaluates <paramref name="model"/> on <paramref name="heldOut"/> (labelled images it was not trained on).</summary>
+    public static ModelReport Evaluate(DeaeModel model, ImageDataset heldOut, AttributeOracles oracles, int pairs = 200, int seed = 1)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(heldOut);
+        ArgumentNullException.ThrowIfNull(oracles);
+        var layout = model.Layout;
+        var images = Enumerable.Range(0, heldOut.Count).Select(i => heldOut.GetPixels(i).ToArray()).ToArray();
+        var codes = model.Encode(images);
+        var columns = layout.Attributes.Select(heldOut.AttributeIndex).ToArray();
+        var factors = Enumerable.Range(0, heldOut.Count).Select(i => columns.Select(c => heldOut.GetLabel(i, c)).ToArray()).ToList();
+        var disentanglement = DisentanglementMetrics.Evaluate(codes, factors, seed);
+
+        var random = new Random(seed);
+        var control = new List<AttributeControl>();
+        double? validity = null;
+        for (int k = 0; k < layout.Count; k++)
+        {
+            var range = layout.Range(k);
+            var chosen = Pairs(heldOut, columns[k], pairs, random);
+            var swapped = chosen.Select(p => WithChunk(codes[p.X], codes[p.Y], range, 1f)).ToList();
+            var halfway = chosen.Select(p => WithChunk(codes[p.X], codes[p.Y], range, 0.5f)).ToList();
+            var swapImages = model.Decode(swapped);
+            var halfImages = model.Decode(halfway);
+            string attribute = layout.Attributes[k];
+            var target = oracles.Read(attribute, swapImages);
+            control.Add(new AttributeControl(
+                attribute,
+                chosen.Select((p, n) => target[n] == heldOut.GetValue(p.Y, columns[k]) ? 1.0 : 0.0).Average(),
+                OthersKept(oracles, heldOut, layout, columns, k, chosen, swapImages),
+                Residual(model, swapImages, swapped, range),
+                OthersKept(oracles, heldOut, layout, columns, k, chosen, halfImages),
+                Residual(model, halfImages, halfway, range)));
+
+            if (attribute == SwapEvaluator.Background && heldOut.Channels == 3 && layout.Attributes.Contains(SwapEvaluator.FontColor))
+            {
+                validity = Validity(oracles, heldOut, layout, chosen, halfImages);
+            }
+        }
+
+        return new ModelReport(model.Kind.ToString(), disentanglement, control, validity);
+    }
+
+    /// <summary>Pairs of images whose values of the attribute differ (for colours: the donor's value is not the image's other colour).</summary>
+    private static List<(int X, int Y)> Pairs(ImageDataset data, int column, int count, Random random)
+    {
+        string name = data.Attributes[column].Name;
+        int other = name switch
+        {
+            SwapEvaluator.Background when data.Attributes.Any(a => a.Name == SwapEvaluator.FontColor) => data.AttributeIndex(SwapEvaluator.FontColor),
+            SwapEvaluator.FontColor when data.Attributes.Any(a => a.Name == SwapEvaluator.Background) => data.AttributeIndex(SwapEvaluator.Background),
+            _ => -1,
+        };
+        var pairs = new List<(int, int)>();
+        for (int tries = 0; pairs.Count < count && tries < count * 100; tries++)
+        {
+            int x = random.Next(data.Count), y = random.Next(data.Count);
+            if (data.GetLabel(x, column) != data.GetLabel(y, column) && (other < 0 || data.GetValue(y, column) != data.GetValue(x, other)))
+            {
+                pairs.Add((x, y));
+            }
+        }
+
+        return pairs.Count > 0 ? pairs : throw new ArgumentException($"Attribute '{name}': no pair of held-out images differs in it.");
+    }
+
+    private static float[] WithChunk(float[] code, float[] donor, Range range, float alpha)
+    {
+        var result = (float[])code.Clone();
+        var target = result.AsSpan(range);
+        var source = donor.AsSpan(range);
+        for (int d = 0; d < target.Length; d++)
+        {
+            target[d] += alpha * (source[d] - target[d]);
+        }
+
+        return result;
+    }
+
+    private static double OthersKept(AttributeOracles oracles, ImageDataset data, LatentLayout layout, int[] columns, int edited, List<(int X, int Y)> pairs, byte[][] images)
+    {
+        var kept = Enumerable.Repeat(true, pairs.Count).ToArray();
+        for (int k = 0; k < layout.Count; k++)
+        {
+            if (k == edited)
+            {
+                continue;
+            }
+
+            var read = oracles.Read(layout.Attributes[k], images);
+            for (int n = 0; n < pairs.Count; n++)
+            {
+                kept[n] &= read[n] == data.GetValue(pairs[n].X, columns[k]);
+            }
+        }
+
+        return kept.Average(k => k ? 1.0 : 0.0);
+    }
+
+    /// <summary>Mean L1 between the intended code and the re-encoded image on every chunk but the edited one.</summary>
+    private static double Residual(DeaeModel model, byte[][] images, List<float[]> intended, Range edited)
+    {
+        var recoded = model.Encode(images);
+        double sum = 0;
+        int count = 0;
+        for (int n = 0; n < recoded.Length; n++)
+        {
+            for (int d = 0; d < recoded[n].Length; d++)
+            {
+                if (d < edited.Start.Value || d >= edited.End.Value)
+                {
+                    sum += Math.Abs(recoded[n][d] - intended[n][d]);
+                    count++;
+                }
+            }
+        }
+
+        return count == 0 ? 0 : sum / count;
+    }
+
+    /// <summary>Half-way background interpolations that stay well formed: uniform border, font colour and letter unchanged.</summary>
+    private static double Validity(AttributeOracles oracles, ImageDataset data, LatentLayout layout, List<(int X, int Y)> pairs, byte[][] images)
+    {
+        var fonts = oracles.Read(SwapEvaluator.FontColor, images);
+        string[]? letters = layout.Attributes.Contains("letter") ? oracles.Read("letter", images) : null;
+        int fc = data.AttributeIndex(SwapEvaluator.FontColor);
+        int letter = letters is null ? -1 : data.AttributeIndex("letter");
+        return pairs.Select((p, n) =>
+            UniformBorder(images[n], data.Width, data.Height)
+            && fonts[n] == data.GetValue(p.X, fc)
+            && (letters is null || letters[n] == data.GetValue(p.X, letter)) ? 1.0 : 0.0).Average();
+    }
+
+    private static bool UniformBorder(byte[] rgb, int width, int height)
+    {
+        var (r, g, b) = ColorOracle.BorderColor(rgb, width, height);
+        int far = 0, total = 0;
+        for (int y = 0; y < height; y++)
+        {
+            for (int x = 0; x < width; x++)
+            {
+                if (x == 0 || y == 0 || x == width - 1 || y == height - 1)
+                {
+                    int p = ((y * width) + x) * 3;
+                    int dr = rgb[p] - r, dg = rgb[p + 1] - g, db = rgb[p + 2] - b;
+                    far += (dr * dr) + (dg * dg) + (db * db) > 30 * 30 ? 1 : 0;
+                    total++;
+                }
+            }
+        }
+
+        // Well formed: at most 5% of the border strays more than 30 RGB units from its median colour.
+        return far <= total / 20;
+    }
+}
