@@ -1,3 +1,5 @@
+using Microsoft.ML.Data;
+using Microsoft.ML;
 using Deae.MLNet.Evaluation;
 using Deae.MLNet.Exploration;
 using Deae.MLNet.Model;
@@ -145,5 +147,37 @@ public class LatentExplorerTests
         Assert.Contains("already has value 'silver'", Assert.Throws<ArgumentException>(() => explorer.MoveTowards(model.Layout, silver, "background_color", "silver", 3)).Message);
         Assert.Contains("'navy'", Assert.Throws<ArgumentException>(() => explorer.JumpToCentre(model.Layout, silver, "background_color", "navy")).Message);
         Assert.Contains("'shape'", Assert.Throws<ArgumentException>(() => explorer.JumpToCentre(model.Layout, silver, "shape", "x")).Message);
+    }
+}
+
+public class AugmenterTests
+{
+    [Fact]
+    public void AugmentedImagesCarryTheirProvenanceAndLoadIntoMLNet()
+    {
+        var data = TrainerTests.Tiny();
+        using var model = DeaeTrainer.Train(data, TrainerTests.TinyOptions(2));
+        var (images, provenance) = Augmenter.Generate(model, data, 30, seed: 2, interpolation: 0.5);
+        Assert.Equal(30, images.Count);
+        Assert.All(provenance.SelectMany(p => p), p => Assert.Equal(1f, p.Sources.Sum(s => s.Weight), 4));
+        Assert.Contains(provenance.SelectMany(p => p), p => p.Sources.Count == 2);
+        for (int i = 0; i < images.Count; i++)
+        {
+            for (int k = 0; k < provenance[i].Count; k++)
+            {
+                Assert.Equal(provenance[i][k].Dominant, images.GetValue(i, images.AttributeIndex(provenance[i][k].Attribute)));
+            }
+        }
+
+        var (recombined, seen) = Augmenter.Generate(model, data, 10, seed: 2, interpolation: 0);
+        Assert.All(seen.SelectMany(p => p), p => Assert.Single(p.Sources));
+
+        using var temp = new TempFolder();
+        string manifest = Augmenter.Write(images, provenance, temp.Combine("augmented"), overwrite: false);
+        Assert.Equal(31, File.ReadAllLines(Path.Combine(temp.Combine("augmented"), "provenance.csv")).Length);
+        var ml = new Microsoft.ML.MLContext(1);
+        var view = MLNet.ManifestLoader.Load(ml, manifest);
+        Assert.Equal(30, view.GetColumn<ReadOnlyMemory<char>>("letter").Count());
+        Assert.Equal(30, Data.DatasetReader.Read(manifest).Count);
     }
 }

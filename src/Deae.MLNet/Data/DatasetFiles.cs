@@ -12,6 +12,9 @@ public static class DatasetFiles
     /// <summary>The folder of PNG images inside a data set folder.</summary>
     public const string Images = "images";
 
+    /// <summary>The path, relative to the manifest, of image <paramref name="index"/> in a written data set.</summary>
+    public static string ImagePath(int index) => $"{Images}/{index:D6}.png";
+
     /// <summary>The manifest's image column.</summary>
     public const string ImageColumn = "image";
 }

@@ -51,12 +51,20 @@ public static class DatasetWriter
     /// <param name="generator">What made the data (recorded in dataset.json).</param>
     /// <param name="overwrite">Whether an existing folder may be replaced.</param>
     /// <param name="progress">Receives the number of images written so far.</param>
+    /// <param name="extraFiles">More files for the folder (name → content), written in the same atomic step.</param>
     /// <returns>The manifest's full path.</returns>
-    public static string Write(ImageDataset data, string folder, string generator, bool overwrite, IProgress<int>? progress = null)
+    public static string Write(ImageDataset data, string folder, string generator, bool overwrite, IProgress<int>? progress = null, IReadOnlyDictionary<string, byte[]>? extraFiles = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentException.ThrowIfNullOrEmpty(generator);
-        string full = Staged(folder, overwrite, staging => WriteContent(data, staging, generator, progress));
+        string full = Staged(folder, overwrite, staging =>
+        {
+            WriteContent(data, staging, generator, progress);
+            foreach (var (name, content) in extraFiles ?? new Dictionary<string, byte[]>())
+            {
+                File.WriteAllBytes(Path.Combine(staging, name), content);
+            }
+        });
         return Path.Combine(full, DatasetFiles.Manifest);
     }
 
@@ -141,7 +149,7 @@ public static class DatasetWriter
     {
         string images = Path.Combine(staging, DatasetFiles.Images);
         Directory.CreateDirectory(images);
-        var names = Enumerable.Range(0, data.Count).Select(i => $"{DatasetFiles.Images}/{i:D6}.png").ToArray();
+        var names = Enumerable.Range(0, data.Count).Select(DatasetFiles.ImagePath).ToArray();
         int done = 0;
         ParallelWork.For(data.Count, null, i =>
         {
