@@ -9,6 +9,7 @@ var root = new RootCommand("deae: Disentangled Exploration Autoencoder for ML.NE
     ExploreCommands.CreateUdv(),
     ExploreCommands.CreateSynthesize(),
     EvaluateCommand.Create(),
+    AugmentCommand.Create(),
     DemoCommand.Create(),
     BenchCommands.Create(),
 };

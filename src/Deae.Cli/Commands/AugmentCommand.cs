@@ -1,0 +1,35 @@
+using System.CommandLine;
+using Deae.MLNet.Data;
+using Deae.MLNet.Exploration;
+using Deae.MLNet.Model;
+
+namespace Deae.Cli.Commands;
+
+/// <summary><c>deae augment</c>: new labelled images from a data set by recombining and interpolating attribute chunks.</summary>
+internal static class AugmentCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<string>("--model", "-m") { Description = "Model file.", Required = true };
+        var data = new Option<string>("--data", "-d") { Description = "The (small) labelled data set to augment.", Required = true };
+        var output = new Option<string>("--output", "-o") { Description = "Folder for the new images, manifest.csv and provenance.csv.", Required = true };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Replace an existing folder." };
+        var count = new Option<int>("--count", "-n") { Description = "Images to make.", DefaultValueFactory = _ => 1000 };
+        var interpolation = new Option<double>("--interpolation") { Description = "Probability that an attribute is a mix of two seen values.", DefaultValueFactory = _ => 0.3 };
+        var seed = new Option<int>("--seed") { Description = "Seed.", DefaultValueFactory = _ => 1 };
+        var command = new Command("augment", "Make new labelled images by attribute recombination and interpolation; records where each value came from.") { model, data, output, overwrite, count, interpolation, seed };
+        command.SetAction(parse => CliRunner.Run(() =>
+        {
+            string folder = parse.GetValue(output)!;
+            bool replace = parse.GetValue(overwrite);
+            DatasetWriter.EnsureWritable(folder, replace);
+            using var loaded = DeaeModel.Load(parse.GetValue(model)!, "cpu");
+            var images = DatasetReader.Read(parse.GetValue(data)!, loaded.Layout.Attributes);
+            var (augmented, provenance) = Augmenter.Generate(loaded, images, parse.GetValue(count), parse.GetValue(seed), parse.GetValue(interpolation));
+            string manifest = Augmenter.Write(augmented, provenance, folder, replace);
+            Console.WriteLine($"{augmented.Count} images -> {manifest} (provenance.csv beside it: each attribute's source values and weights)");
+            return 0;
+        }));
+        return command;
+    }
+}
