@@ -26,7 +26,7 @@ internal static class TrainCommand
         var groups = new Option<int>("--groups") { Description = "Groups per step.", DefaultValueFactory = _ => 8 };
         var lr = new Option<double>("--lr") { Description = "Adam learning rate.", DefaultValueFactory = _ => 1e-3 };
         var loss = new Option<PixelLoss>("--loss") { Description = "Mse or L1.", DefaultValueFactory = _ => PixelLoss.Mse };
-        var regWeight = new Option<double>("--reg-weight") { Description = "DEAE regulariser weight λ_reg.", DefaultValueFactory = _ => 1.0 };
+        var regWeight = new Option<double>("--reg-weight") { Description = "DEAE regulariser weight λ_reg.", DefaultValueFactory = _ => new DeaeTrainerOptions().RegulariserWeight };
         var cycleWeight = new Option<double>("--cycle-weight") { Description = "Cycle-swap weight.", DefaultValueFactory = _ => 0.0 };
         var interpolations = new Option<int>("--interpolations") { Description = "DEAE interpolations per group.", DefaultValueFactory = _ => 1 };
         var beta = new Option<double>("--beta") { Description = "β of the β-VAE.", DefaultValueFactory = _ => 4.0 };

@@ -142,17 +142,27 @@ public static class ModelEvaluator
         return count == 0 ? 0 : sum / count;
     }
 
-    /// <summary>Half-way background interpolations that stay well formed: uniform border, font colour and letter unchanged.</summary>
+    /// <summary>
+    /// Half-way background interpolations that are real edits and stay well formed: the border moved
+    /// away from X's background colour, is uniform, and the font colour and letter are unchanged.
+    /// </summary>
     private static double Validity(AttributeOracles oracles, ImageDataset data, LatentLayout layout, List<(int X, int Y)> pairs, byte[][] images)
     {
         var fonts = oracles.Read(SwapEvaluator.FontColor, images);
         string[]? letters = layout.Attributes.Contains("letter") ? oracles.Read("letter", images) : null;
-        int fc = data.AttributeIndex(SwapEvaluator.FontColor);
+        int fc = data.AttributeIndex(SwapEvaluator.FontColor), bg = data.AttributeIndex(SwapEvaluator.Background);
         int letter = letters is null ? -1 : data.AttributeIndex("letter");
         return pairs.Select((p, n) =>
-            UniformBorder(images[n], data.Width, data.Height)
+            Moved(images[n], data, NamedColor.Parse(data.GetValue(p.X, bg), SwapEvaluator.Background))
+            && UniformBorder(images[n], data.Width, data.Height)
             && fonts[n] == data.GetValue(p.X, fc)
             && (letters is null || letters[n] == data.GetValue(p.X, letter)) ? 1.0 : 0.0).Average();
+    }
+
+    private static bool Moved(byte[] rgb, ImageDataset data, NamedColor original)
+    {
+        var (r, g, b) = ColorOracle.BorderColor(rgb, data.Width, data.Height);
+        return NamedColor.DistanceSquared(original, r, g, b) > 30 * 30;
     }
 
     private static bool UniformBorder(byte[] rgb, int width, int height)
