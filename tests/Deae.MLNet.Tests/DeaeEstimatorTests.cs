@@ -176,10 +176,7 @@ public class DeaePipelineEndToEndTests(Xunit.Abstractions.ITestOutputHelper outp
         using var temp = new TempFolder();
         var (ml, pixels, _) = DeaeEstimatorTests.LoadTiny(temp);
         var options = DeaeEstimatorTests.TinyOptions(600);
-        options.Trainer.Architecture = new DeaeArchitecture { ImageSize = 16, BaseWidth = 16, HiddenSize = 256, LatentDimension = 20 };
-        options.Trainer.GroupsPerBatch = 8;
-        options.Trainer.RegulariserWeight = 0.1;
-        options.Trainer.Threads = null;
+        options.Trainer = TrainerTests.LearningOptions();
         using var deae = new DeaeEstimator(ml, options).Fit(ml.Data.Cache(pixels));
 
         // Trainers pass over their data many times: cache the latents as any ML.NET user would.

@@ -99,15 +99,7 @@ public class LatentExplorerTests
     public void MovingTowardsAndJumpingToABackgroundChangesTheBackgroundAndKeepsTheFontColour()
     {
         var data = TrainerTests.Tiny();
-        var options = new DeaeTrainerOptions
-        {
-            Architecture = new DeaeArchitecture { ImageSize = 16, BaseWidth = 16, HiddenSize = 256, LatentDimension = 20 },
-            Steps = 600,
-            GroupsPerBatch = 8,
-            RegulariserWeight = 0.1,
-            Device = "cpu",
-        };
-        using var model = DeaeTrainer.Train(data, options);
+        using var model = DeaeTrainer.Train(data, TrainerTests.LearningOptions());
         var explorer = LatentExplorer.Fit(model, data, ["background_color", "font_color"]);
         model.Explorer = explorer;
 

@@ -86,7 +86,7 @@ internal static class BenchCommands
     /// Rates (items per second) of two ways of doing the same work, measured alternately after a
     /// warm-up of both (so that neither is timed on code the JIT has not optimised yet); best of five.
     /// </summary>
-    private static (double First, double Second) SideBySide(int items, Action first, Action second)
+    internal static (double First, double Second) SideBySide(int items, Action first, Action second)
     {
         for (int w = 0; w < 2; w++)
         {

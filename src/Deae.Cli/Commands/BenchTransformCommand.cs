@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
 using Deae.MLNet.Data;
 using Deae.MLNet.Data.Fonts;
 using Deae.MLNet.MLNet;
@@ -62,28 +61,17 @@ internal static class BenchTransformCommand
         var deae = (DeaeTransformer)model.LastTransformer;
         var bytes = Enumerable.Range(0, data.Count).Select(i => data.GetPixels(i).ToArray()).ToList();
 
-        void Pipeline() => _ = model.Transform(rows).GetColumn<VBuffer<float>>("Latent").Count();
-        void Batched() => _ = deae.Encode(bytes);
-        Pipeline();
-        Batched();
-        double pipeline = double.MaxValue, batched = double.MaxValue;
-        for (int r = 0; r < 3; r++)
-        {
-            var watch = Stopwatch.StartNew();
-            Pipeline();
-            pipeline = Math.Min(pipeline, watch.Elapsed.TotalSeconds);
-            watch.Restart();
-            Batched();
-            batched = Math.Min(batched, watch.Elapsed.TotalSeconds);
-        }
-
+        var (pipeline, batched) = BenchCommands.SideBySide(
+            data.Count,
+            () => _ = model.Transform(rows).GetColumn<VBuffer<float>>("Latent").Count(),
+            () => _ = deae.Encode(bytes));
         return new Dictionary<string, object>
         {
             ["images"] = data.Count,
             ["configuration"] = trainer.Architecture.ToString(),
-            ["pipeline_images_per_second"] = Math.Round(data.Count / pipeline, 1),
-            ["batched_images_per_second"] = Math.Round(data.Count / batched, 1),
-            ["pipeline_vs_batched_ratio"] = Math.Round(batched / pipeline, 3),
+            ["pipeline_images_per_second"] = Math.Round(pipeline, 1),
+            ["batched_images_per_second"] = Math.Round(batched, 1),
+            ["pipeline_vs_batched_ratio"] = Math.Round(pipeline / batched, 3),
         };
     }
 }
