@@ -93,7 +93,7 @@ public class LatentDirectionsTests
     }
 }
 
-public class LatentExplorerTests
+public class LatentExplorerTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     [SlowFact]
     public void MovingTowardsAndJumpingToABackgroundChangesTheBackgroundAndKeepsTheFontColour()
@@ -125,6 +125,16 @@ public class LatentExplorerTests
         Assert.True(movedBackground >= 0.8, $"moving along the UDV brought the background closer to silver for {movedBackground:P0}");
         Assert.True(jumpedBackground >= 0.9, $"jumping to the centre gave silver for {jumpedBackground:P0}");
         Assert.True(fontKept >= 0.6, $"the font colour stayed for {fontKept:P0}");
+
+        // The evaluator sees the same thing: a background swap changes the background and keeps the rest.
+        var report = ModelEvaluator.Evaluate(model, data, AttributeOracles.Fit(data), pairs: 100);
+        var background = report.Control.Single(c => c.Attribute == "background_color");
+        output.WriteLine($"background: {background}; validity {report.InterpolationValidity}; {report.Disentanglement}");
+        Assert.True(background.SwapTarget >= 0.8, $"background swaps reaching the donor's colour: {background.SwapTarget:P0}");
+        // Every one of letter, size, font and font colour must read as before: by chance that is ~1.6 %
+        // (1/4 · 1/2 · 1/2 · 1/4); the blurry 16×16 outputs after 600 steps reach about 24 %.
+        Assert.True(background.SwapOthersKept >= 0.15, $"background swaps keeping every other attribute: {background.SwapOthersKept:P0}");
+        Assert.True(report.Disentanglement.FactorVae > 0.5, $"FactorVAE {report.Disentanglement.FactorVae}");
 
         // The explorer is saved and loaded with the model.
         using var temp = new TempFolder();
