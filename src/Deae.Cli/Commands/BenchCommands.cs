@@ -34,7 +34,7 @@ internal static class BenchCommands
         {
             string? jsonPath = parse.GetValue(json);
             bool replace = parse.GetValue(overwrite);
-            EnsureResultWritable(jsonPath, replace);
+            CliRunner.EnsureFileWritable(jsonPath, replace);
             var options = new FontsOptions { MaxImages = parse.GetValue(count), ImageSize = parse.GetValue(imageSize), MaxFonts = 8 };
             var samples = FontsGenerator.Plan(options);
             int cores = Environment.ProcessorCount;
@@ -57,15 +57,6 @@ internal static class BenchCommands
             return 0;
         }));
         return command;
-    }
-
-    /// <summary>Fails before any measuring if the JSON file exists and may not be replaced.</summary>
-    internal static void EnsureResultWritable(string? jsonPath, bool overwrite)
-    {
-        if (jsonPath is not null && File.Exists(jsonPath) && !overwrite)
-        {
-            throw new IOException($"'{Path.GetFullPath(jsonPath)}' already exists; pass --overwrite to replace it.");
-        }
     }
 
     /// <summary>Prints the results as JSON and, when asked, writes them to a file atomically.</summary>

@@ -31,7 +31,7 @@ internal static class BenchTrainCommand
         {
             string? jsonPath = parse.GetValue(json);
             bool replace = parse.GetValue(overwrite);
-            BenchCommands.EnsureResultWritable(jsonPath, replace);
+            CliRunner.EnsureFileWritable(jsonPath, replace);
 
             TorchRuntime.EnsureLoaded();
             int timed = parse.GetValue(steps), n = parse.GetValue(images);

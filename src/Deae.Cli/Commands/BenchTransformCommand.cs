@@ -24,7 +24,7 @@ internal static class BenchTransformCommand
         {
             string? jsonPath = parse.GetValue(json);
             bool replace = parse.GetValue(overwrite);
-            BenchCommands.EnsureResultWritable(jsonPath, replace);
+            CliRunner.EnsureFileWritable(jsonPath, replace);
             TorchRuntime.EnsureLoaded();
             string folder = Path.Combine(Path.GetTempPath(), $"deae-bench-{Guid.NewGuid():N}");
             try

@@ -45,6 +45,15 @@ internal static class CliRunner
         return result;
     }
 
+    /// <summary>Fails before any work if <paramref name="path"/> exists and may not be replaced (null: no file).</summary>
+    public static void EnsureFileWritable(string? path, bool overwrite)
+    {
+        if (path is not null && File.Exists(path) && !overwrite)
+        {
+            throw new IOException($"'{Path.GetFullPath(path)}' already exists; pass --overwrite to replace it.");
+        }
+    }
+
     /// <summary>Splits comma-separated option values ("red,blue" or "red blue") into a list; an absent option gives null.</summary>
     public static IReadOnlyList<string>? SplitList(string[]? values) =>
         values is null || values.Length == 0 ? null : values.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();

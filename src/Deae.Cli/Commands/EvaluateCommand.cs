@@ -47,7 +47,7 @@ internal static class EvaluateCommand
             bool replace = parse.GetValue(overwrite);
             foreach (string? file in new[] { parse.GetValue(json), parse.GetValue(markdown) })
             {
-                BenchCommands.EnsureResultWritable(file, replace);
+                CliRunner.EnsureFileWritable(file, replace);
             }
 
             var all = DatasetReader.Read(parse.GetValue(data)!);

@@ -23,10 +23,7 @@ internal static class ExploreCommands
         {
             string path = parse.GetValue(output)!;
             bool replace = parse.GetValue(overwrite);
-            if (File.Exists(path) && !replace)
-            {
-                throw new IOException($"'{Path.GetFullPath(path)}' already exists; pass --overwrite to replace it.");
-            }
+            CliRunner.EnsureFileWritable(path, replace);
 
             using var loaded = DeaeModel.Load(parse.GetValue(model)!, "cpu");
             var images = DatasetReader.Read(parse.GetValue(data)!, loaded.Layout.Attributes);
@@ -64,10 +61,7 @@ internal static class ExploreCommands
         {
             string path = parse.GetValue(output)!;
             bool replace = parse.GetValue(overwrite);
-            if (File.Exists(path) && !replace)
-            {
-                throw new IOException($"'{Path.GetFullPath(path)}' already exists; pass --overwrite to replace it.");
-            }
+            CliRunner.EnsureFileWritable(path, replace);
 
             string name = parse.GetValue(attribute)!;
             string? to = parse.GetValue(target);

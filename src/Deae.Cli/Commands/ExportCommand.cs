@@ -18,10 +18,7 @@ internal static class ExportCommand
             string folder = parse.GetValue(output)!;
             bool replace = parse.GetValue(overwrite);
             string safetensors = Path.Combine(folder, "weights.safetensors");
-            if (File.Exists(safetensors) && !replace)
-            {
-                throw new IOException($"'{Path.GetFullPath(safetensors)}' already exists; pass --overwrite to replace it.");
-            }
+            CliRunner.EnsureFileWritable(safetensors, replace);
 
             using var loaded = DeaeModel.Load(parse.GetValue(model)!, "cpu");
             var (encoder, decoder) = OnnxExporter.Export(loaded, folder, replace);

@@ -52,10 +52,7 @@ internal static class TrainCommand
 
             foreach (string file in resuming ? new[] { modelPath, gridPath } : new[] { modelPath, gridPath, modelPath + ".ckpt" })
             {
-                if (File.Exists(file) && !replace)
-                {
-                    throw new IOException($"'{Path.GetFullPath(file)}' already exists; pass --overwrite to replace it.");
-                }
+                CliRunner.EnsureFileWritable(file, replace);
             }
 
             var attributeList = CliRunner.SplitList(parse.GetValue(attributes));
