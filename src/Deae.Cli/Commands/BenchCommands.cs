@@ -16,6 +16,7 @@ internal static class BenchCommands
         command.Add(CreateGenerate());
         command.Add(BenchTrainCommand.Create());
         command.Add(BenchTransformCommand.Create());
+        command.Add(BenchQualityCommand.Create());
         command.Add(BenchTrainCommand.CreateMemoryProbe());
         return command;
     }

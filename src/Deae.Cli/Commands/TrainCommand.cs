@@ -19,9 +19,9 @@ internal static class TrainCommand
         var kind = new Option<ModelKind>("--kind") { Description = "Deae, GslAe, Autoencoder or BetaVae.", DefaultValueFactory = _ => ModelKind.Deae };
         var attributes = new Option<string[]?>("--attributes") { Description = "Attribute columns that get latent chunks (default: all).", AllowMultipleArgumentsPerToken = true };
         var layout = new Option<string?>("--layout") { Description = "Latent layout, e.g. letter:20,size:20,... (default: equal chunks)." };
-        var latent = new Option<int>("--latent") { Description = "Latent dimension z.", DefaultValueFactory = _ => 100 };
-        var width = new Option<int>("--width") { Description = "Base convolution width.", DefaultValueFactory = _ => 32 };
-        var hidden = new Option<int>("--hidden") { Description = "Hidden fully connected width.", DefaultValueFactory = _ => 1024 };
+        var latent = new Option<int>("--latent") { Description = "Latent dimension z.", DefaultValueFactory = _ => new DeaeArchitecture().LatentDimension };
+        var width = new Option<int>("--width") { Description = "Base convolution width.", DefaultValueFactory = _ => new DeaeArchitecture().BaseWidth };
+        var hidden = new Option<int>("--hidden") { Description = "Hidden fully connected width.", DefaultValueFactory = _ => new DeaeArchitecture().HiddenSize };
         var steps = new Option<int>("--steps") { Description = "Training steps.", DefaultValueFactory = _ => 2000 };
         var groups = new Option<int>("--groups") { Description = "Groups per step.", DefaultValueFactory = _ => 8 };
         var lr = new Option<double>("--lr") { Description = "Adam learning rate.", DefaultValueFactory = _ => 1e-3 };
