@@ -109,7 +109,7 @@ public class DeaeEstimatorTests
     {
         using var temp = new TempFolder();
         var (ml, pixels, _) = LoadTiny(temp);
-        var shape = SchemaShapeOf(ml, pixels);
+        var shape = SchemaShapeOf(pixels);
 
         var noImage = TinyOptions(1);
         noImage.ImageColumnName = "Nope";
@@ -158,7 +158,7 @@ public class DeaeEstimatorTests
     }
 
     /// <summary>The input's SchemaShape (ML.NET builds it with an internal factory, reached here by reflection).</summary>
-    private static SchemaShape SchemaShapeOf(MLContext ml, IDataView view) =>
+    private static SchemaShape SchemaShapeOf(IDataView view) =>
         (SchemaShape)typeof(SchemaShape).GetMethod("Create", System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic, [typeof(DataViewSchema)])!
             .Invoke(null, [view.Schema])!;
 

@@ -66,7 +66,7 @@ public static class ModelEvaluator
     }
 
     /// <summary>Pairs of images whose values of the attribute differ (for colours: the donor's value is not the image's other colour).</summary>
-    private static List<(int X, int Y)> Pairs(ImageDataset data, int column, int count, Random random)
+    internal static List<(int X, int Y)> Pairs(ImageDataset data, int column, int count, Random random)
     {
         string name = data.Attributes[column].Name;
         int other = name switch

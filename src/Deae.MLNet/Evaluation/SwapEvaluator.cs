@@ -35,20 +35,10 @@ public static class SwapEvaluator
 
         int swapped = data.AttributeIndex(attribute);
         int other = data.AttributeIndex(attribute == Background ? FontColor : Background);
-        var random = new Random(seed);
-        var images = new List<byte[]>();
-        var donors = new List<(int Image, int Donor)>();
-        while (donors.Count < pairs)
-        {
-            int x = random.Next(data.Count), y = random.Next(data.Count);
-            // The donor's value must differ from the image's, and must not equal the image's other colour (font ≠ background).
-            if (data.GetLabel(x, swapped) != data.GetLabel(y, swapped) && data.GetValue(y, swapped) != data.GetValue(x, other))
-            {
-                donors.Add((x, y));
-            }
-        }
+        // Same pair rule as ModelEvaluator (bounded tries, so data without a valid pair is an error, not a hang).
+        var donors = ModelEvaluator.Pairs(data, swapped, pairs, new Random(seed));
 
-        var outputs = model.SwapAttribute(donors.Select(d => data.GetPixels(d.Image).ToArray()).ToList(), donors.Select(d => data.GetPixels(d.Donor).ToArray()).ToList(), attribute);
+        var outputs = model.SwapAttribute(donors.Select(d => data.GetPixels(d.X).ToArray()).ToList(), donors.Select(d => data.GetPixels(d.Y).ToArray()).ToList(), attribute);
         int hit = 0, kept = 0;
         for (int i = 0; i < outputs.Length; i++)
         {
@@ -60,6 +50,6 @@ public static class SwapEvaluator
             kept += (attribute == Background ? font.Name : background.Name) == keep ? 1 : 0;
         }
 
-        return new SwapScore(attribute, pairs, (double)hit / pairs, (double)kept / pairs);
+        return new SwapScore(attribute, donors.Count, (double)hit / donors.Count, (double)kept / donors.Count);
     }
 }
