@@ -34,7 +34,7 @@ internal static class TrainCommand
         var device = new Option<string>("--device") { Description = "auto, cpu or cuda.", DefaultValueFactory = _ => "auto" };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Write <output>.ckpt every N steps (0: at the end only).", DefaultValueFactory = _ => 0 };
         var resume = new Option<bool>("--resume") { Description = "Continue from <output>.ckpt." };
-        var holdout = new Option<double>("--holdout") { Description = "Fraction of images held out of training; colour swaps are then scored on them.", DefaultValueFactory = _ => 0.0 };
+        var holdout = new Option<double>("--holdout") { Description = "Fraction of images held out of training; the objective is validated and colour swaps are scored on them.", DefaultValueFactory = _ => 0.0 };
         var command = new Command("train", "Train a DEAE (or GSL-AE, autoencoder, β-VAE) on a data set; writes the model file and a reconstruction/swap grid PNG.")
         {
             data, output, overwrite, kind, attributes, layout, latent, width, hidden, steps, groups, lr, loss, regWeight, cycleWeight, interpolations, beta, seed, device, checkpointEvery, resume, holdout,
@@ -84,7 +84,8 @@ internal static class TrainCommand
                 options.Architecture.Output = DecoderOutput.Logits;
             }
 
-            using var model = TrainWithProgress(images, options, resuming ? options.CheckpointPath : null);
+            // Held-out images, when there are any, also serve as validation data for the objective.
+            using var model = TrainWithProgress(images, options, resuming ? options.CheckpointPath : null, heldFraction > 0 ? heldOut : null);
             model.Save(modelPath, replace);
             ModelGrid.SaveReconstructionsAndSwaps(model, heldOut, gridPath, columns: 10, seed: 7, replace);
             Console.WriteLine($"model    : {modelPath} ({model.Kind}, {model.Architecture}, layout {model.Layout})");
@@ -97,10 +98,11 @@ internal static class TrainCommand
     }
 
     /// <summary>
-    /// Trains under a progress bar that shows the step, the losses and images per second. Ctrl+C stops
-    /// between steps; the last checkpoint is kept, so the run can be resumed.
+    /// Trains under a progress bar that shows the step, the losses, images per second and, with
+    /// <paramref name="validation"/> data, the last validation loss. Ctrl+C stops between steps; the last
+    /// checkpoint is kept, so the run can be resumed.
     /// </summary>
-    internal static DeaeModel TrainWithProgress(ImageDataset images, DeaeTrainerOptions options, string? resumeFrom)
+    internal static DeaeModel TrainWithProgress(ImageDataset images, DeaeTrainerOptions options, string? resumeFrom, ImageDataset? validation = null)
     {
         DeaeModel model = null!;
         using var cancellation = new CancellationTokenSource();
@@ -112,23 +114,29 @@ internal static class TrainCommand
         Console.CancelKeyPress += onCancel;
         try
         {
-        AnsiConsole.Progress()
-            .AutoClear(false)
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-            .Start(context =>
-            {
-                var task = context.AddTask($"training {options.Kind}", maxValue: options.Steps);
-                var progress = new Progress<TrainingProgress>(p =>
+            AnsiConsole.Progress()
+                .AutoClear(false)
+                .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                .Start(context =>
                 {
-                    task.Value = p.Step;
-                    task.Description = $"{options.Kind} step {p.Step}/{p.TotalSteps} " +
-                        string.Join(" ", p.Losses.Select(l => $"{l.Key}={l.Value:0.0000}")) + $" {p.ImagesPerSecond:0} img/s";
+                    var task = context.AddTask($"training {options.Kind}", maxValue: options.Steps);
+                    string validated = string.Empty;
+                    var progress = new Progress<TrainingProgress>(p =>
+                    {
+                        task.Value = p.Step;
+                        if (p.ValidationLosses is not null)
+                        {
+                            validated = $" | validation total={p.ValidationLosses["total"]:0.0000}";
+                        }
+
+                        task.Description = $"{options.Kind} step {p.Step}/{p.TotalSteps} " +
+                            string.Join(" ", p.Losses.Select(l => $"{l.Key}={l.Value:0.0000}")) + $" {p.ImagesPerSecond:0} img/s" + validated;
+                    });
+                    model = resumeFrom is null
+                        ? DeaeTrainer.Train(images, validation, options, progress, cancellation.Token)
+                        : DeaeTrainer.Resume(images, validation, options, resumeFrom, progress, cancellation.Token);
+                    task.Value = options.Steps;
                 });
-                model = resumeFrom is null
-                    ? DeaeTrainer.Train(images, options, progress, cancellation.Token)
-                    : DeaeTrainer.Resume(images, options, resumeFrom, progress, cancellation.Token);
-                task.Value = options.Steps;
-            });
         }
         catch (OperationCanceledException)
         {
@@ -139,6 +147,14 @@ internal static class TrainCommand
         finally
         {
             Console.CancelKeyPress -= onCancel;
+        }
+
+        if (model.ValidationHistory.Count > 0)
+        {
+            var first = model.ValidationHistory[0];
+            var last = model.ValidationHistory[^1];
+            Console.WriteLine($"validation: total {first.Losses["total"]:0.0000} at step {first.Step} -> {last.Losses["total"]:0.0000} at step {last.Step} " +
+                $"({string.Join(" ", last.Losses.Where(l => l.Key != "total").Select(l => $"{l.Key}={l.Value:0.0000}"))})");
         }
 
         return model;

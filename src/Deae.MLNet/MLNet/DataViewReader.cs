@@ -10,13 +10,14 @@ internal static class DataViewReader
     /// <summary>
     /// Reads planar 0–255 pixels (ExtractPixels' layout) and text or key attribute columns. The image
     /// geometry comes from the column's dimensions (C, H, W), else square images of <paramref name="channels"/>.
+    /// Errors start with <paramref name="role"/> (which data: training or validation).
     /// </summary>
-    public static ImageDataset ReadImages(IDataView view, string pixelsColumn, IReadOnlyList<string> attributeColumns, int channels)
+    public static ImageDataset ReadImages(IDataView view, string pixelsColumn, IReadOnlyList<string> attributeColumns, int channels, string role = "Training data")
     {
         var column = view.Schema[pixelsColumn];
         if (column.Type is not VectorDataViewType { ItemType: NumberDataViewType } vector || vector.ItemType != NumberDataViewType.Single || vector.Size == 0)
         {
-            throw new ArgumentException($"Column '{pixelsColumn}' is {column.Type}; expected a fixed-size Vector<Single> of pixels.");
+            throw new ArgumentException($"{role}: column '{pixelsColumn}' is {column.Type}; expected a fixed-size Vector<Single> of pixels.");
         }
 
         int c, h, w;
@@ -30,7 +31,7 @@ internal static class DataViewReader
             h = w = (int)Math.Round(Math.Sqrt(vector.Size / (double)channels));
             if (c * h * w != vector.Size)
             {
-                throw new ArgumentException($"Column '{pixelsColumn}' has {vector.Size} values, which is not {channels} square planes; give it C, H, W dimensions (ExtractPixels does).");
+                throw new ArgumentException($"{role}: column '{pixelsColumn}' has {vector.Size} values, which is not {channels} square planes; give it C, H, W dimensions (ExtractPixels does).");
             }
         }
 
@@ -40,7 +41,7 @@ internal static class DataViewReader
         using (var cursor = view.GetRowCursor([column, .. attributeColumnsInView]))
         {
             var getPixels = cursor.GetGetter<VBuffer<float>>(column);
-            var getters = attributeColumnsInView.Select(a => ValueGetter(cursor, a)).ToArray();
+            var getters = attributeColumnsInView.Select(a => ValueGetter(cursor, a, role)).ToArray();
             var buffer = default(VBuffer<float>);
             int plane = h * w;
             while (cursor.MoveNext())
@@ -66,7 +67,7 @@ internal static class DataViewReader
 
         if (pixels.Count == 0)
         {
-            throw new ArgumentException("The input has no rows to train on.");
+            throw new ArgumentException($"{role} has no rows.");
         }
 
         var attributes = attributeColumns.Select((n, a) => new AttributeDefinition(n, names[a].Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))).ToList();
@@ -75,7 +76,7 @@ internal static class DataViewReader
     }
 
     /// <summary>A getter returning a row's attribute value as text (key columns: their key value's text, or the key number).</summary>
-    private static Func<string> ValueGetter(DataViewRowCursor cursor, DataViewSchema.Column column)
+    private static Func<string> ValueGetter(DataViewRowCursor cursor, DataViewSchema.Column column, string role)
     {
         if (column.Type is TextDataViewType)
         {
@@ -105,13 +106,13 @@ internal static class DataViewReader
                 get(ref key);
                 if (key == 0)
                 {
-                    throw new ArgumentException($"Attribute column '{column.Name}' has a missing key value.");
+                    throw new ArgumentException($"{role}: attribute column '{column.Name}' has a missing key value.");
                 }
 
                 return named ? texts[key - 1] : key.ToString(System.Globalization.CultureInfo.InvariantCulture);
             };
         }
 
-        throw new ArgumentException($"Attribute column '{column.Name}' is {column.Type}; expected text or key.");
+        throw new ArgumentException($"{role}: attribute column '{column.Name}' is {column.Type}; expected text or key.");
     }
 }

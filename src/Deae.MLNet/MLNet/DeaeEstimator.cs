@@ -41,6 +41,14 @@ public sealed class DeaeEstimator : IEstimator<DeaeTransformer>
         /// are taken from the data; <see cref="DeaeTrainerOptions.Attributes"/> is set from <see cref="AttributeColumnNames"/>.
         /// </summary>
         public DeaeTrainerOptions Trainer = new();
+
+        /// <summary>
+        /// Optional validation rows with the same columns as the training data (the same image column
+        /// type and size, the same attribute columns). The objective is scored on them every
+        /// <see cref="DeaeTrainerOptions.ValidateEvery"/> steps, reported through the ML.NET channel and kept
+        /// in <see cref="DeaeModel.ValidationHistory"/> of <see cref="DeaeTransformer.Model"/>. Null for none.
+        /// </summary>
+        public IDataView? ValidationData;
     }
 
     private readonly MLContext _mlContext;
@@ -124,11 +132,27 @@ public sealed class DeaeEstimator : IEstimator<DeaeTransformer>
         return shape;
     }
 
-    /// <summary>Reads the data once into a byte cache, trains, and returns the transformer.</summary>
-    public DeaeTransformer Fit(IDataView input)
+    /// <summary>
+    /// Reads the data once into a byte cache, trains (scoring <see cref="Options.ValidationData"/> when set),
+    /// and returns the transformer.
+    /// </summary>
+    public DeaeTransformer Fit(IDataView input) => Fit(input, _options.ValidationData);
+
+    /// <summary>
+    /// Trains on <paramref name="trainData"/> and scores the objective on <paramref name="validationData"/>
+    /// every <see cref="DeaeTrainerOptions.ValidateEvery"/> steps (as ML.NET's trainers that take validation data do).
+    /// </summary>
+    /// <param name="trainData">The training rows.</param>
+    /// <param name="validationData">Validation rows with the same columns; null for none.</param>
+    public DeaeTransformer Fit(IDataView trainData, IDataView? validationData)
     {
-        ArgumentNullException.ThrowIfNull(input);
-        CheckInput(input.Schema);
+        ArgumentNullException.ThrowIfNull(trainData);
+        var input = trainData;
+        CheckInput(input.Schema, "Training data");
+        if (validationData is not null)
+        {
+            CheckInput(validationData.Schema, "Validation data");
+        }
         var channel = ((IChannelProvider)_mlContext).Start(nameof(DeaeEstimator));
         try
         {
@@ -146,9 +170,18 @@ public sealed class DeaeEstimator : IEstimator<DeaeTransformer>
 
             var data = DataViewReader.ReadImages(view, pixelsColumn, _options.AttributeColumnNames, _options.Trainer.Architecture.Channels);
             Info(channel, $"DEAE: {data.Count} images {data.Width}x{data.Height}x{data.Channels}; attributes {string.Join(", ", data.Attributes)}");
+            ImageDataset? validation = null;
+            if (validationData is not null)
+            {
+                var validationView = pixelsStep?.Transform(validationData) ?? validationData;
+                validation = DataViewReader.ReadImages(validationView, pixelsColumn, _options.AttributeColumnNames, _options.Trainer.Architecture.Channels, "Validation data");
+                Info(channel, $"DEAE: {validation.Count} validation images");
+            }
+
             var trainer = CopyOf(_options.Trainer, data);
-            var progress = new Progress<TrainingProgress>(p => Info(channel, $"DEAE step {p.Step}/{p.TotalSteps}: {string.Join(" ", p.Losses.Select(l => $"{l.Key}={l.Value:0.0000}"))}, {p.ImagesPerSecond:0} images/s"));
-            var model = DeaeTrainer.Train(data, trainer, progress);
+            var progress = new Progress<TrainingProgress>(p => Info(channel, $"DEAE step {p.Step}/{p.TotalSteps}: {Losses(p.Losses)}, {p.ImagesPerSecond:0} images/s" +
+                (p.ValidationLosses is null ? string.Empty : $"; validation: {Losses(p.ValidationLosses)}")));
+            var model = DeaeTrainer.Train(data, validation, trainer, progress);
             return DeaeTransformer.Create(_mlContext, model, _options.ImageColumnName, pixelsStep, pixelsColumn, view, _options.LatentColumnName, _options.ChunkColumnPrefix);
         }
         finally
@@ -157,25 +190,28 @@ public sealed class DeaeEstimator : IEstimator<DeaeTransformer>
         }
     }
 
-    /// <summary>The same checks as <see cref="GetOutputSchema"/>, on the concrete input schema.</summary>
-    private void CheckInput(DataViewSchema schema)
+    /// <summary>The same checks as <see cref="GetOutputSchema"/>, on a concrete schema; <paramref name="role"/> names the data in errors.</summary>
+    private void CheckInput(DataViewSchema schema, string role)
     {
         var image = schema.GetColumnOrNull(_options.ImageColumnName)
-            ?? throw new ArgumentException($"Image column '{_options.ImageColumnName}' is not in the input (expected Vector<Single, C, H, W> from ExtractPixels, or an MLImage).");
+            ?? throw new ArgumentException($"{role}: image column '{_options.ImageColumnName}' is not in the input (expected Vector<Single, C, H, W> from ExtractPixels, or an MLImage).");
         if (image.Type is not ImageDataViewType && !(image.Type is VectorDataViewType vector && vector.ItemType == NumberDataViewType.Single && vector.Size > 0))
         {
-            throw new ArgumentException($"Image column '{_options.ImageColumnName}' is {image.Type}; expected a fixed-size Vector<Single, C, H, W> from ExtractPixels, or an MLImage.");
+            throw new ArgumentException($"{role}: image column '{_options.ImageColumnName}' is {image.Type}; expected a fixed-size Vector<Single, C, H, W> from ExtractPixels, or an MLImage.");
         }
 
         foreach (string name in _options.AttributeColumnNames)
         {
-            var column = schema.GetColumnOrNull(name) ?? throw new ArgumentException($"Attribute column '{name}' is not in the input.");
+            var column = schema.GetColumnOrNull(name) ?? throw new ArgumentException($"{role}: attribute column '{name}' is not in the input.");
             if (column.Type is not (TextDataViewType or KeyDataViewType))
             {
-                throw new ArgumentException($"Attribute column '{name}' is {column.Type}; expected a scalar text or key column.");
+                throw new ArgumentException($"{role}: attribute column '{name}' is {column.Type}; expected a scalar text or key column.");
             }
         }
     }
+
+    private static string Losses(IReadOnlyDictionary<string, float> losses) =>
+        string.Join(" ", losses.Select(l => $"{l.Key}={l.Value:0.0000}"));
 
     private static void Info(IChannel channel, string message) =>
         channel.Info(MessageSensitivity.None, message);

@@ -47,6 +47,17 @@ public sealed class DeaeModel : IDisposable
     /// <summary>Optimisation steps the weights were trained for.</summary>
     public int TrainedSteps { get; internal set; }
 
+    /// <summary>
+    /// The objective on validation data at each scored step of the training call that produced this
+    /// model (empty without validation data, and for a loaded model: it is not stored in the file).
+    /// </summary>
+    public IReadOnlyList<Training.ValidationResult> ValidationHistory => _validationHistory;
+
+    private readonly List<Training.ValidationResult> _validationHistory = [];
+
+    /// <summary>Records a validation pass (the trainer's).</summary>
+    internal void AddValidation(Training.ValidationResult result) => _validationHistory.Add(result);
+
     /// <summary>UDVs and centres fitted for this model, saved and loaded with it; null until fitted.</summary>
     public Exploration.LatentExplorer? Explorer { get; set; }
 

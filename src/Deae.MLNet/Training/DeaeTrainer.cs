@@ -20,19 +20,40 @@ public static class DeaeTrainer
     /// <param name="progress">Receives a report every <see cref="DeaeTrainerOptions.ReportEvery"/> steps.</param>
     /// <param name="cancellationToken">Stops training between steps (the last checkpoint is kept).</param>
     public static DeaeModel Train(ImageDataset data, DeaeTrainerOptions options, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default) =>
-        Run(data, options, null, progress, cancellationToken);
+        Run(data, null, options, null, progress, cancellationToken);
+
+    /// <summary>
+    /// Trains a model on <paramref name="data"/> from scratch and scores the objective on
+    /// <paramref name="validationData"/> every <see cref="DeaeTrainerOptions.ValidateEvery"/> steps
+    /// (reported in <see cref="TrainingProgress.ValidationLosses"/> and kept in <see cref="DeaeModel.ValidationHistory"/>).
+    /// Validation never changes the run: the weights equal those of the same run without it.
+    /// </summary>
+    /// <param name="data">Labelled training images.</param>
+    /// <param name="validationData">Held-out images with the same geometry and attribute columns; null for none.</param>
+    /// <param name="options">Model kind, architecture and optimisation settings (not modified).</param>
+    /// <param name="progress">Receives a report every <see cref="DeaeTrainerOptions.ReportEvery"/> steps and after each validation.</param>
+    /// <param name="cancellationToken">Stops training between steps (the last checkpoint is kept).</param>
+    public static DeaeModel Train(ImageDataset data, ImageDataset? validationData, DeaeTrainerOptions options, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        Run(data, validationData, options, null, progress, cancellationToken);
 
     /// <summary>
     /// Continues the run saved in <paramref name="checkpoint"/> up to <see cref="DeaeTrainerOptions.Steps"/>. With the same
     /// data and options on the CPU, the result equals that of an uninterrupted run.
     /// </summary>
-    public static DeaeModel Resume(ImageDataset data, DeaeTrainerOptions options, string checkpoint, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    public static DeaeModel Resume(ImageDataset data, DeaeTrainerOptions options, string checkpoint, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        Resume(data, null, options, checkpoint, progress, cancellationToken);
+
+    /// <summary>
+    /// Continues the run saved in <paramref name="checkpoint"/>, scoring <paramref name="validationData"/> as
+    /// <see cref="Train(ImageDataset, ImageDataset?, DeaeTrainerOptions, IProgress{TrainingProgress}?, CancellationToken)"/> does.
+    /// </summary>
+    public static DeaeModel Resume(ImageDataset data, ImageDataset? validationData, DeaeTrainerOptions options, string checkpoint, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(checkpoint);
-        return Run(data, options, checkpoint, progress, cancellationToken);
+        return Run(data, validationData, options, checkpoint, progress, cancellationToken);
     }
 
-    private static DeaeModel Run(ImageDataset data, DeaeTrainerOptions options, string? resumeFrom, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    private static DeaeModel Run(ImageDataset data, ImageDataset? validationData, DeaeTrainerOptions options, string? resumeFrom, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(options);
@@ -56,6 +77,7 @@ public static class DeaeTrainer
         int imagesPerStep = options.GroupsPerBatch * groupSize;
         using var generator = new Generator((ulong)options.Seed, device);
         var objective = new DeaeObjective(network, layout, options, device, generator);
+        using var validation = validationData is null ? null : new ValidationLoss(validationData, layout.Attributes, network, layout, options, device);
         var indices = new int[imagesPerStep];
         var watch = Stopwatch.StartNew();
         int reportedAt = start;
@@ -96,12 +118,22 @@ public static class DeaeTrainer
             }
 
             model.TrainedSteps = step + 1;
+            Dictionary<string, float>? validationLosses = null;
+            if (validation is not null && ((options.ValidateEvery > 0 && (step + 1) % options.ValidateEvery == 0) || step + 1 == options.Steps))
+            {
+                watch.Stop(); // images per second counts training only
+                validationLosses = validation.Compute();
+                watch.Start();
+                model.AddValidation(new ValidationResult(step + 1, validationLosses));
+                report = true;
+            }
+
             if (report && progress is not null)
             {
                 var values = terms.ToDictionary(t => t.Key, t => t.Value.item<float>());
                 values["total"] = totalValue;
                 double seconds = watch.Elapsed.TotalSeconds;
-                progress.Report(new TrainingProgress(step + 1, options.Steps, values, (step + 1 - reportedAt) * imagesPerStep / Math.Max(seconds, 1e-9)));
+                progress.Report(new TrainingProgress(step + 1, options.Steps, values, (step + 1 - reportedAt) * imagesPerStep / Math.Max(seconds, 1e-9), validationLosses));
                 reportedAt = step + 1;
                 watch.Restart();
             }
@@ -148,14 +180,15 @@ public static class DeaeTrainer
         Positive(options.Steps, nameof(options.Steps));
         Positive(options.GroupsPerBatch, nameof(options.GroupsPerBatch));
         Positive(options.InterpolationsPerGroup, nameof(options.InterpolationsPerGroup));
+        Positive(options.ValidationGroups, nameof(options.ValidationGroups));
         if (!(options.LearningRate > 0) || options.SwapWeight < 0 || options.CycleWeight < 0 || options.RegulariserWeight < 0 || options.Beta < 0)
         {
             throw new ArgumentException("LearningRate must be positive and SwapWeight, CycleWeight, RegulariserWeight and Beta not negative.");
         }
 
-        if (options.CheckpointEvery < 0)
+        if (options.CheckpointEvery < 0 || options.ValidateEvery < 0)
         {
-            throw new ArgumentException($"CheckpointEvery ({options.CheckpointEvery}) must not be negative.");
+            throw new ArgumentException($"CheckpointEvery ({options.CheckpointEvery}) and ValidateEvery ({options.ValidateEvery}) must not be negative.");
         }
 
         architecture.Validate();

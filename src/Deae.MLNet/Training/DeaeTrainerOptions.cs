@@ -92,6 +92,18 @@ public sealed class DeaeTrainerOptions
     /// <summary>Report progress every this many steps.</summary>
     public int ReportEvery = 10;
 
+    /// <summary>
+    /// With validation data: score the objective on it every this many steps (and always after the
+    /// last step); 0 scores after the last step only.
+    /// </summary>
+    public int ValidateEvery = 100;
+
+    /// <summary>
+    /// With validation data: how many groups (for the plain kinds, as many images as these groups hold)
+    /// each validation pass scores. They are drawn once, so every pass scores the same images.
+    /// </summary>
+    public int ValidationGroups = 32;
+
     /// <summary>A copy (architecture included), for code that must adjust options without touching the caller's.</summary>
     public DeaeTrainerOptions Clone()
     {

@@ -5,4 +5,8 @@ namespace Deae.MLNet.Training;
 /// <param name="TotalSteps">Steps planned.</param>
 /// <param name="Losses">Each loss term's value at this step (total included).</param>
 /// <param name="ImagesPerSecond">Training images (group members) per second since the previous report.</param>
-public sealed record TrainingProgress(int Step, int TotalSteps, IReadOnlyDictionary<string, float> Losses, double ImagesPerSecond);
+/// <param name="ValidationLosses">
+/// Each loss term's mean on the validation data after this step, when validation data was given and
+/// this step was scored (<see cref="DeaeTrainerOptions.ValidateEvery"/>); otherwise null.
+/// </param>
+public sealed record TrainingProgress(int Step, int TotalSteps, IReadOnlyDictionary<string, float> Losses, double ImagesPerSecond, IReadOnlyDictionary<string, float>? ValidationLosses = null);

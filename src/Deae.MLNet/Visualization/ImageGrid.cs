@@ -80,9 +80,19 @@ public static class ImageGrid
     /// <param name="path">The PNG file to write.</param>
     /// <param name="overwrite">Whether an existing file may be replaced.</param>
     /// <param name="scale">Integer magnification.</param>
-    public static void SavePng(IReadOnlyList<byte[]> images, int width, int height, int channels, int columns, string path, bool overwrite, int scale = 1)
+    public static void SavePng(IReadOnlyList<byte[]> images, int width, int height, int channels, int columns, string path, bool overwrite, int scale = 1) =>
+        AtomicFile.WriteAllBytes(path, ToPng(images, width, height, channels, columns, scale), overwrite);
+
+    /// <summary>Equally sized images as the bytes of a grid PNG (for notebooks, web pages, or a file).</summary>
+    /// <param name="images">The images, each width × height × channels bytes.</param>
+    /// <param name="width">Width of each image.</param>
+    /// <param name="height">Height of each image.</param>
+    /// <param name="channels">Channels of each image (1 or 3).</param>
+    /// <param name="columns">Images per grid row.</param>
+    /// <param name="scale">Integer magnification.</param>
+    public static byte[] ToPng(IReadOnlyList<byte[]> images, int width, int height, int channels, int columns, int scale = 1)
     {
         var (w, h, rgb) = Compose(images, width, height, channels, columns, scale);
-        AtomicFile.WriteAllBytes(path, DatasetWriter.EncodePng(rgb, w, h, 3), overwrite);
+        return DatasetWriter.EncodePng(rgb, w, h, 3);
     }
 }
