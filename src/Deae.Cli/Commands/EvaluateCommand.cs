@@ -6,6 +6,7 @@ using Deae.MLNet.Data;
 using Deae.MLNet.Evaluation;
 using Deae.MLNet.IO;
 using Deae.MLNet.Model;
+using Deae.MLNet.Training;
 
 namespace Deae.Cli.Commands;
 
@@ -38,9 +39,10 @@ internal static class EvaluateCommand
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace existing output files." };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 1, Description = "Seed." };
         var regWeight = new Option<double>("--reg-weight") { DefaultValueFactory = _ => DemoConfiguration.TrainerOptions(1).RegulariserWeight, Description = "DEAE regulariser weight λ_reg." };
+        var regGradient = new Option<RegulariserGradient>("--reg-gradient") { Description = "Which networks the DEAE regulariser trains: EncoderAndDecoder or DecoderOnly." };
         var command = new Command("evaluate", "Compare DEAE, GSL-AE, β-VAE and the plain autoencoder trained with the same budget: controllability, interpolation validity, MIG/SAP/DCI/modularity/FactorVAE.")
         {
-            data, kinds, steps, width, hidden, latent, holdout, pairs, json, markdown, overwrite, seed, regWeight,
+            data, kinds, steps, width, hidden, latent, holdout, pairs, json, markdown, overwrite, seed, regWeight, regGradient,
         };
         command.SetAction(parse => CliRunner.Run(() =>
         {
@@ -63,6 +65,7 @@ internal static class EvaluateCommand
                 options.Kind = kind;
                 options.Seed = parse.GetValue(seed);
                 options.RegulariserWeight = parse.GetValue(regWeight);
+                options.RegulariserGradient = parse.GetValue(regGradient);
                 options.Architecture = new DeaeArchitecture
                 {
                     ImageSize = all.Width, Channels = all.Channels, BaseWidth = parse.GetValue(width), HiddenSize = parse.GetValue(hidden), LatentDimension = parse.GetValue(latent),

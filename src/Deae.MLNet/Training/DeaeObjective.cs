@@ -18,6 +18,7 @@ internal sealed class DeaeObjective
     private readonly DecoderOutput _output;
     private readonly Tensor _masks; // [m, z]: 1 on chunk k
     private readonly Generator _random;
+    private readonly FrozenEncoder? _frozenEncoder;
 
     /// <param name="network">The network being trained.</param>
     /// <param name="layout">The latent layout.</param>
@@ -27,8 +28,13 @@ internal sealed class DeaeObjective
     /// The run's own generator for interpolations, cycle mixes and VAE noise: the global torch generator
     /// is shared by every thread of the process, so using it would make concurrent runs disturb each other.
     /// </param>
-    public DeaeObjective(DeaeNetwork network, LatentLayout layout, DeaeTrainerOptions options, Device device, Generator random)
+    /// <param name="frozenEncoder">
+    /// With <see cref="RegulariserGradient.DecoderOnly"/>: the gradient-free encoder copy that re-encodes
+    /// the DEAE interpolations (refreshed at every <see cref="Compute"/>); otherwise null.
+    /// </param>
+    public DeaeObjective(DeaeNetwork network, LatentLayout layout, DeaeTrainerOptions options, Device device, Generator random, FrozenEncoder? frozenEncoder = null)
     {
+        _frozenEncoder = frozenEncoder;
         _random = random;
         _network = network;
         _options = options;
@@ -49,6 +55,7 @@ internal sealed class DeaeObjective
     /// </summary>
     public (Tensor Total, Dictionary<string, Tensor> Terms) Compute(Tensor images, int groups)
     {
+        _frozenEncoder?.Refresh();
         return _options.Kind switch
         {
             ModelKind.Autoencoder => Plain(images),
@@ -136,22 +143,31 @@ internal sealed class DeaeObjective
             reencode.Add(interpolatedImages);
         }
 
-        if (reencode.Count > 0)
+        // One encoder pass for every re-encoding, unless the interpolations go through the frozen copy.
+        Tensor? recodedCycle = null, recodedInterpolations = null;
+        if (_frozenEncoder is not null && interpolatedImages is not null)
+        {
+            recodedCycle = cycleImages is null ? null : _network.Encoder.forward(cycleImages);
+            recodedInterpolations = _frozenEncoder.Encode(interpolatedImages);
+        }
+        else if (reencode.Count > 0)
         {
             var recoded = _network.Encoder.forward(cat(reencode, 0));
-            long offset = 0;
-            if (cycleMix is not null)
-            {
-                terms["cycle"] = (recoded.narrow(0, 0, cycleMix.shape[0]) - cycleMix).abs().mean();
-                total += terms["cycle"] * _options.CycleWeight;
-                offset = cycleMix.shape[0];
-            }
+            long cycleCount = cycleMix?.shape[0] ?? 0;
+            recodedCycle = cycleMix is null ? null : recoded.narrow(0, 0, cycleCount);
+            recodedInterpolations = interpolated is null ? null : recoded.narrow(0, cycleCount, interpolated.shape[0]);
+        }
 
-            if (interpolated is not null)
-            {
-                terms["reg"] = RegulariserLoss(recoded.narrow(0, offset, interpolated.shape[0]), interpolatedTarget!, interpolatedMask!);
-                total += terms["reg"] * _options.RegulariserWeight;
-            }
+        if (recodedCycle is not null)
+        {
+            terms["cycle"] = (recodedCycle - cycleMix!).abs().mean();
+            total += terms["cycle"] * _options.CycleWeight;
+        }
+
+        if (recodedInterpolations is not null)
+        {
+            terms["reg"] = RegulariserLoss(recodedInterpolations, interpolatedTarget!, interpolatedMask!);
+            total += terms["reg"] * _options.RegulariserWeight;
         }
 
         return (total, terms);

@@ -76,7 +76,10 @@ public static class DeaeTrainer
         int groupSize = layout.Count + 1;
         int imagesPerStep = options.GroupsPerBatch * groupSize;
         using var generator = new Generator((ulong)options.Seed, device);
-        var objective = new DeaeObjective(network, layout, options, device, generator);
+        using var frozenEncoder = options.Kind == ModelKind.Deae && options.RegulariserGradient == RegulariserGradient.DecoderOnly
+            ? new FrozenEncoder(Build(() => new Encoder(architecture, variational: false), options.Seed), network.Encoder, device)
+            : null;
+        var objective = new DeaeObjective(network, layout, options, device, generator, frozenEncoder);
         using var validation = validationData is null ? null : new ValidationLoss(validationData, layout.Attributes, network, layout, options, device);
         var indices = new int[imagesPerStep];
         var watch = Stopwatch.StartNew();
@@ -160,12 +163,16 @@ public static class DeaeTrainer
     /// initialisers draw from the process-wide generator, so building is serialised: two runs started
     /// at once still get the weights their seeds imply.
     /// </summary>
-    private static DeaeNetwork CreateNetwork(DeaeArchitecture architecture, bool variational, int seed)
+    private static DeaeNetwork CreateNetwork(DeaeArchitecture architecture, bool variational, int seed) =>
+        Build(() => new DeaeNetwork(architecture, variational), seed);
+
+    /// <summary>Builds a module under the initialisation lock, the process-wide generator seeded with <paramref name="seed"/>.</summary>
+    private static T Build<T>(Func<T> build, int seed)
     {
         lock (s_initialisation)
         {
             torch.manual_seed(seed);
-            return new DeaeNetwork(architecture, variational);
+            return build();
         }
     }
 
@@ -232,7 +239,8 @@ public static class DeaeTrainer
     /// <summary>What must match for a checkpoint to continue this run (the step count may differ).</summary>
     private static string Fingerprint(DeaeTrainerOptions o, DeaeArchitecture a, LatentLayout layout, ImageDataset data) =>
         $"kind={o.Kind}; arch={a}; layout={layout}; images={data.Count}x{data.Width}x{data.Height}x{data.Channels}; seed={o.Seed}; groups={o.GroupsPerBatch}; " +
-        $"lr={o.LearningRate}; loss={o.PixelLoss}; w=({o.SwapWeight},{o.CycleWeight},{o.RegulariserWeight},{o.Beta}); interp={o.InterpolationsPerGroup}/{o.Interpolation}";
+        $"lr={o.LearningRate}; loss={o.PixelLoss}; w=({o.SwapWeight},{o.CycleWeight},{o.RegulariserWeight},{o.Beta}); interp={o.InterpolationsPerGroup}/{o.Interpolation}" +
+        (o.RegulariserGradient == RegulariserGradient.EncoderAndDecoder ? string.Empty : $"; reg-gradient={o.RegulariserGradient}");
 
     /// <summary>A well-mixed seed per (run seed, step) (SplitMix64 finaliser).</summary>
     internal static long StepSeed(int seed, int step)

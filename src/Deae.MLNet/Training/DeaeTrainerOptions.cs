@@ -22,6 +22,19 @@ public enum InterpolationMode
     Linear,
 }
 
+/// <summary>Which networks the DEAE regulariser's gradient trains.</summary>
+public enum RegulariserGradient
+{
+    /// <summary>Encoder and decoder, as Eq. 1–3 of the paper are written (the re-encoding uses the live encoder).</summary>
+    EncoderAndDecoder,
+
+    /// <summary>
+    /// The decoder only: decoded interpolations are re-encoded by a gradient-free copy of the encoder, so
+    /// the regulariser can only be lowered by drawing images that keep the other attributes.
+    /// </summary>
+    DecoderOnly,
+}
+
 /// <summary>
 /// Options of <see cref="DeaeTrainer"/>: one options class for every model kind. Read, never mutated,
 /// by the trainer.
@@ -67,6 +80,9 @@ public sealed class DeaeTrainerOptions
 
     /// <summary>Interpolations per group for the DEAE regulariser.</summary>
     public int InterpolationsPerGroup = 1;
+
+    /// <summary>Which networks the regulariser trains (see docs/evaluation.md for what each gave).</summary>
+    public RegulariserGradient RegulariserGradient = RegulariserGradient.EncoderAndDecoder;
 
     /// <summary>How the regulariser interpolates a chunk.</summary>
     public InterpolationMode Interpolation = InterpolationMode.PerDimensionUniform;
