@@ -73,6 +73,34 @@ public class DeaeEstimatorTests
     }
 
     [Fact]
+    public void MLImagesAndPngBytesWorkLikeTheByteImages()
+    {
+        using var temp = new TempFolder();
+        var (ml, pixels, _) = LoadTiny(temp);
+        using var transformer = new DeaeEstimator(ml, TinyOptions(2)).Fit(pixels);
+        var data = TrainerTests.Tiny();
+        var bytes = new[] { 5, 77, 140 }.Select(i => data.GetPixels(i).ToArray()).ToList();
+
+        // An image file read by ML.NET encodes exactly as its bytes do.
+        string[] files = File.ReadAllLines(temp.Combine("tiny", "manifest.csv")).Skip(1).Select(l => l.Split(',')[0]).ToArray();
+        using var fromFile = MLImage.CreateFromFile(temp.Combine("tiny", files[5]));
+        Assert.Equal(transformer.Encode([bytes[0]])[0], transformer.Encode([fromFile])[0]);
+
+        var images = bytes.Select(transformer.ToMLImage).ToList();
+        Assert.Equal(transformer.Encode(bytes), transformer.Encode(images));
+        var swapped = transformer.SwapAttribute(images, [.. images.AsEnumerable().Reverse()], "background_color");
+        var expected = transformer.SwapAttribute(bytes, [.. bytes.AsEnumerable().Reverse()], "background_color");
+        Assert.Equal(expected[1], ImageConversion.FromMLImage(swapped[1], 16, 16, 3));
+
+        // PNG bytes decode to the same pixels.
+        using var png = MLImage.CreateFromStream(new MemoryStream(transformer.ToPng(expected[2])));
+        Assert.Equal(expected[2], ImageConversion.FromMLImage(png, 16, 16, 3));
+
+        using var larger = MLImage.CreateFromPixels(20, 20, MLPixelFormat.Rgba32, new byte[20 * 20 * 4]);
+        Assert.Contains("20x20", Assert.Throws<ArgumentException>(() => transformer.Encode([larger])).Message);
+    }
+
+    [Fact]
     public void ASavedPipelineGivesTheSameOutputsInAFreshContext()
     {
         using var temp = new TempFolder();

@@ -85,6 +85,41 @@ public sealed class DeaeTransformer : ITransformer, IDisposable
         Model.Dispose();
     }
 
+    /// <summary>Latents of <see cref="MLImage"/>s of the trained size (batched).</summary>
+    public float[][] Encode(IReadOnlyList<MLImage> images)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        return Model.Encode(images.Select(FromMLImage).ToList());
+    }
+
+    /// <summary>Each image with <paramref name="attribute"/>'s chunk taken from the matching donor, as <see cref="MLImage"/>s.</summary>
+    public MLImage[] SwapAttribute(IReadOnlyList<MLImage> images, IReadOnlyList<MLImage> donors, string attribute)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(donors);
+        return [.. SwapAttribute(images.Select(FromMLImage).ToList(), donors.Select(FromMLImage).ToList(), attribute).Select(ToMLImage)];
+    }
+
+    /// <summary>One of this model's byte images (from Decode, SwapAttribute, InterpolateAttribute) as an <see cref="MLImage"/>.</summary>
+    public MLImage ToMLImage(byte[] image)
+    {
+        var a = Model.Architecture;
+        return ImageConversion.ToMLImage(image, a.ImageSize, a.ImageSize, a.Channels);
+    }
+
+    /// <summary>One of this model's byte images as PNG bytes.</summary>
+    public byte[] ToPng(byte[] image)
+    {
+        var a = Model.Architecture;
+        return ImageConversion.ToPng(image, a.ImageSize, a.ImageSize, a.Channels);
+    }
+
+    private byte[] FromMLImage(MLImage image)
+    {
+        var a = Model.Architecture;
+        return ImageConversion.FromMLImage(image, a.ImageSize, a.ImageSize, a.Channels);
+    }
+
     /// <summary>Latents of interleaved byte images (batched).</summary>
     public float[][] Encode(IReadOnlyList<byte[]> images) => Model.Encode(images);
 
