@@ -175,6 +175,30 @@ public class TrainerTests
         Assert.NotEqual(both[^1].Losses["reg"], decoderOnly[^1].Losses["reg"]);
     }
 
+    [Theory]
+    [InlineData(RegulariserGradient.EncoderAndDecoder, true)]
+    [InlineData(RegulariserGradient.DecoderOnly, false)]
+    public void TheRegularisersGradientReachesTheNetworksTheOptionNames(RegulariserGradient gradient, bool encoderLearns)
+    {
+        var data = Tiny();
+        var options = TinyOptions(1);
+        options.RegulariserGradient = gradient;
+        using var network = new DeaeNetwork(options.Architecture, variational: false);
+        using var frozen = gradient == RegulariserGradient.DecoderOnly ? new FrozenEncoder(new Encoder(options.Architecture, variational: false), network.Encoder, TorchSharp.torch.CPU) : null;
+        using var generator = new TorchSharp.torch.Generator(1);
+        var layout = LatentLayout.Equal(data.Attributes.Select(a => a.Name).ToList(), options.Architecture.LatentDimension);
+        var objective = new DeaeObjective(network, layout, options, TorchSharp.torch.CPU, generator, frozen);
+        var indices = new int[2 * 6];
+        new GroupSampler(data, [0, 1, 2, 3, 4]).Sample(2, new Random(1), indices);
+        using var images = PixelCodec.ToTensor(data, indices, options.Architecture.Output, TorchSharp.torch.CPU);
+
+        var (_, terms) = objective.Compute(images, 2);
+        terms["reg"].backward();
+        static bool Learns(TorchSharp.Modules.Parameter p) => p.grad is { } g && g.abs().sum().item<float>() > 0;
+        Assert.Contains(network.Decoder.parameters(), Learns);
+        Assert.Equal(encoderLearns, network.Encoder.parameters().Any(Learns));
+    }
+
     [Fact]
     public void BadInputGetsErrorsNamingTheProblem()
     {

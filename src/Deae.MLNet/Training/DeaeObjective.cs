@@ -105,7 +105,10 @@ internal sealed class DeaeObjective
 
         if (_options.Kind == ModelKind.Deae && _options.RegulariserWeight > 0)
         {
-            (interpolated, interpolatedMask, interpolatedTarget) = Interpolations(centre, partners);
+            // Decoder-only: the interpolations start from fixed codes, so no regulariser gradient reaches the encoder.
+            (interpolated, interpolatedMask, interpolatedTarget) = _frozenEncoder is null
+                ? Interpolations(centre, partners)
+                : Interpolations(centre.detach(), partners.detach());
             latents.Add(interpolated);
         }
 

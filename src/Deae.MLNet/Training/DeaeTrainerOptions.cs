@@ -29,8 +29,8 @@ public enum RegulariserGradient
     EncoderAndDecoder,
 
     /// <summary>
-    /// The decoder only: decoded interpolations are re-encoded by a gradient-free copy of the encoder, so
-    /// the regulariser can only be lowered by drawing images that keep the other attributes.
+    /// The decoder only: interpolations start from detached codes and are re-encoded by a gradient-free copy
+    /// of the encoder, so the regulariser can only be lowered by drawing images that keep the other attributes.
     /// </summary>
     DecoderOnly,
 }

@@ -7,8 +7,9 @@ namespace Deae.MLNet.Training;
 /// <summary>
 /// A copy of the encoder whose weights take no gradient, refreshed from the live encoder before every
 /// use. The DEAE regulariser re-encodes decoded interpolations through it when
-/// <see cref="RegulariserGradient.DecoderOnly"/> is chosen: gradients still reach the decoder (through the
-/// images) but the encoder cannot lower the loss by becoming blind to what the decoder drew.
+/// <see cref="RegulariserGradient.DecoderOnly"/> is chosen (the interpolations then also start from detached
+/// codes): the regulariser's gradient reaches the decoder through the images and nothing else, so the
+/// encoder cannot lower the loss by becoming blind to what the decoder drew.
 /// </summary>
 internal sealed class FrozenEncoder : IDisposable
 {
