@@ -1,3 +1,4 @@
+using Deae.MLNet.Runtime;
 using Deae.MLNet.Data;
 using static TorchSharp.torch;
 
@@ -47,8 +48,8 @@ public static class PixelCodec
     {
         ArgumentNullException.ThrowIfNull(images);
         using var scope = NewDisposeScope();
-        var unit = output == DecoderOutput.Tanh ? (images.detach() + 1) / 2 : images.detach().sigmoid();
-        var cpu = (unit.clamp(0, 1) * 255).round().to(ScalarType.Byte).permute(0, 2, 3, 1).contiguous().cpu();
+        var unit = output == DecoderOutput.Tanh ? images.detach().Plus(1).DividedBy(2) : images.detach().sigmoid();
+        var cpu = unit.ClampedTo(0, 1).Times(255).round().to(ScalarType.Byte).permute(0, 2, 3, 1).contiguous().cpu();
         int n = (int)cpu.shape[0], size = (int)(cpu.shape[1] * cpu.shape[2] * cpu.shape[3]);
         var flat = cpu.data<byte>().ToArray();
         return Enumerable.Range(0, n).Select(i => flat.AsSpan(i * size, size).ToArray()).ToArray();

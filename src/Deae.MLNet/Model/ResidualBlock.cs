@@ -1,3 +1,4 @@
+using Deae.MLNet.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -27,6 +28,6 @@ public sealed class ResidualBlock : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var y = norm2.forward(conv2.forward(nn.functional.relu(norm1.forward(conv1.forward(input)))));
-        return (y + input).MoveToOuterDisposeScope();
+        return y.Plus(input).MoveToOuterDisposeScope();
     }
 }

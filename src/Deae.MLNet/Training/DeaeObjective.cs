@@ -1,4 +1,5 @@
 using Deae.MLNet.Model;
+using Deae.MLNet.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -73,10 +74,10 @@ internal sealed class DeaeObjective
     private (Tensor, Dictionary<string, Tensor>) Variational(Tensor images)
     {
         var (mean, logVariance) = _network.Encoder.Distribution(images);
-        var sample = mean + (randn(mean.shape, generator: _random, device: mean.device) * (logVariance! * 0.5).exp());
+        var sample = mean.Plus(randn(mean.shape, generator: _random, device: mean.device) * logVariance!.Times(0.5).exp());
         var reconstruction = PixelLoss(_network.Decoder.forward(sample), images);
         var kl = KlDivergence(mean, logVariance!, images);
-        return (reconstruction + (kl * _options.Beta), new() { ["recon"] = reconstruction, ["kl"] = kl });
+        return (reconstruction.Plus(kl.Times(_options.Beta)), new() { ["recon"] = reconstruction, ["kl"] = kl });
     }
 
     private (Tensor, Dictionary<string, Tensor>) GroupSupervised(Tensor images, int groups)
@@ -90,9 +91,9 @@ internal sealed class DeaeObjective
 
         // Swap chunk k between C and P_k (they share attribute k, so neither image may change), and
         // recombine every P_k's chunk k, which must give C.
-        var keep = 1 - _masks;
-        var centreSwapped = (centre.unsqueeze(1) * keep) + (partners * _masks);
-        var partnerSwapped = (partners * keep) + (centre.unsqueeze(1) * _masks);
+        var keep = _masks.SubtractedFrom(1);
+        var centreSwapped = (centre.unsqueeze(1) * keep).Plus(partners * _masks);
+        var partnerSwapped = (partners * keep).Plus(centre.unsqueeze(1) * _masks);
         var recombined = (partners * _masks).sum(1);
 
         var latents = new List<Tensor> { codes, centreSwapped.reshape(-1, z), partnerSwapped.reshape(-1, z), recombined };
@@ -130,8 +131,8 @@ internal sealed class DeaeObjective
         var swapCentre = PixelLoss(Next(groups * m), centreImages);
         var swapPartner = PixelLoss(Next(groups * m), partnerImages);
         var swapFull = PixelLoss(Next(groups), imagesGrouped[.., 0]);
-        terms["swap"] = (swapCentre + swapPartner + swapFull) / 3;
-        var total = terms["recon"] + (terms["swap"] * _options.SwapWeight);
+        terms["swap"] = swapCentre.Plus(swapPartner).Plus(swapFull).DividedBy(3);
+        var total = terms["recon"].Plus(terms["swap"].Times(_options.SwapWeight));
 
         var reencode = new List<Tensor>();
         Tensor? cycleImages = cycleMix is null ? null : Next(cycleMix.shape[0]);
@@ -164,13 +165,13 @@ internal sealed class DeaeObjective
         if (recodedCycle is not null)
         {
             terms["cycle"] = (recodedCycle - cycleMix!).abs().mean();
-            total += terms["cycle"] * _options.CycleWeight;
+            total = total.Plus(terms["cycle"].Times(_options.CycleWeight));
         }
 
         if (recodedInterpolations is not null)
         {
             terms["reg"] = RegulariserLoss(recodedInterpolations, interpolatedTarget!, interpolatedMask!);
-            total += terms["reg"] * _options.RegulariserWeight;
+            total = total.Plus(terms["reg"].Times(_options.RegulariserWeight));
         }
 
         return (total, terms);
@@ -198,7 +199,7 @@ internal sealed class DeaeObjective
         var device = centre.device;
         var attribute = randint(m, [groups * n], generator: _random, device: device);
         // P_k for k != a differs from C in a (it shares only k); with one attribute P_1 is all there is.
-        var partner = m > 1 ? (attribute + 1 + randint(m - 1, [groups * n], generator: _random, device: device)) % m : zeros_like(attribute);
+        var partner = m > 1 ? attribute.Plus(1).Plus(randint(m - 1, [groups * n], generator: _random, device: device)).Modulo(m) : zeros_like(attribute);
         var groupIndex = arange(groups, device: device).repeat_interleave(n);
         var from = centre.index_select(0, groupIndex);
         var to = partners[groupIndex, partner];
@@ -206,15 +207,15 @@ internal sealed class DeaeObjective
         var alpha = _options.Interpolation == InterpolationMode.Linear
             ? rand([groups * n, 1], generator: _random, device: device)
             : rand([groups * n, _layout.Dimension], generator: _random, device: device);
-        var latents = from + (mask * alpha * (to - from));
+        var latents = from.Plus(mask * alpha * (to - from));
         return (latents, mask, from.detach());
     }
 
     /// <summary>Eq. 2: L1 between C's code and the re-encoded interpolation on every chunk but the interpolated one.</summary>
     private static Tensor RegulariserLoss(Tensor recoded, Tensor target, Tensor mask)
     {
-        var keep = 1 - mask;
-        return ((recoded - target).abs() * keep).sum() / keep.sum().clamp_min(1);
+        var keep = mask.SubtractedFrom(1);
+        return ((recoded - target).abs() * keep).sum() / keep.sum().AtLeast(1);
     }
 
     private Tensor PixelLoss(Tensor output, Tensor target) => _output == DecoderOutput.Logits
@@ -225,6 +226,6 @@ internal sealed class DeaeObjective
     private static Tensor KlDivergence(Tensor mean, Tensor logVariance, Tensor images)
     {
         double perImage = images.shape[1] * images.shape[2] * images.shape[3];
-        return (-0.5 * (1 + logVariance - mean.pow(2) - logVariance.exp()).sum() / (images.shape[0] * perImage));
+        return (logVariance.Plus(1) - mean.square() - logVariance.exp()).sum().Times(-0.5 / (images.shape[0] * perImage));
     }
 }
