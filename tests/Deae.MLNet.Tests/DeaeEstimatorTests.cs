@@ -73,6 +73,27 @@ public class DeaeEstimatorTests
     }
 
     [Fact]
+    public void EveryTrainingReportReachesTheMLNetLogBeforeFitReturns()
+    {
+        using var temp = new TempFolder();
+        var (ml, pixels, _) = LoadTiny(temp);
+        var messages = new List<string>();
+        ml.Log += (_, e) =>
+        {
+            lock (messages)
+            {
+                messages.Add(e.Message);
+            }
+        };
+        using var transformer = new DeaeEstimator(ml, TinyOptions(4)).Fit(pixels);
+        lock (messages)
+        {
+            Assert.Equal(4, messages.Count(m => m.Contains("DEAE step ", StringComparison.Ordinal)));
+            Assert.Contains(messages, m => m.Contains("DEAE step 4/4", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
     public void MLImagesAndPngBytesWorkLikeTheByteImages()
     {
         using var temp = new TempFolder();

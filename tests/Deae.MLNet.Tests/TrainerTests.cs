@@ -236,11 +236,6 @@ public class TrainerTests
     }
 }
 
-/// <summary>An IProgress that reports on the caller's thread (Progress&lt;T&gt; posts to the thread pool).</summary>
-internal sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
-{
-    public void Report(T value) => report(value);
-}
 
 public class TrainerCancellationTests
 {

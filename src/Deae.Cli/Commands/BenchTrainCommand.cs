@@ -171,7 +171,7 @@ internal static class BenchTrainCommand
         var options = Options(template.Steps + 2, template.Architecture);
         options.Kind = kind;
         options.ReportEvery = 1;
-        var progress = new SynchronousProgress(report =>
+        var progress = new SynchronousProgress<TrainingProgress>(report =>
         {
             if (report.Step == 2)
             {
@@ -258,10 +258,5 @@ internal static class BenchTrainCommand
         // VmHWM: the process's peak resident set; Linux only.
         string? line = File.Exists("/proc/self/status") ? File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal)) : null;
         return line is null ? Environment.WorkingSet : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
-    }
-
-    private sealed class SynchronousProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value) => report(value);
     }
 }

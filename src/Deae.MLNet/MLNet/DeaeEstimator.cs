@@ -147,25 +147,25 @@ public sealed class DeaeEstimator : IEstimator<DeaeTransformer>
     public DeaeTransformer Fit(IDataView trainData, IDataView? validationData)
     {
         ArgumentNullException.ThrowIfNull(trainData);
-        var input = trainData;
-        CheckInput(input.Schema, "Training data");
+        CheckInput(trainData.Schema, "Training data");
         if (validationData is not null)
         {
             CheckInput(validationData.Schema, "Validation data");
         }
+
         var channel = ((IChannelProvider)_mlContext).Start(nameof(DeaeEstimator));
         try
         {
             ITransformer? pixelsStep = null;
             string pixelsColumn = _options.ImageColumnName;
-            var view = input;
-            if (input.Schema[_options.ImageColumnName].Type is ImageDataViewType imageType)
+            var view = trainData;
+            if (trainData.Schema[_options.ImageColumnName].Type is ImageDataViewType)
             {
                 // MLImage input: extract planar 0-255 pixels first, with ML.NET's own (saveable) transform.
                 pixelsColumn = PixelsColumnFor(_options.ImageColumnName);
                 int channels = _options.Trainer.Architecture.Channels;
-                pixelsStep = _mlContext.Transforms.ExtractPixels(pixelsColumn, _options.ImageColumnName, channels == 1 ? ImagePixelExtractingEstimator.ColorBits.Red : ImagePixelExtractingEstimator.ColorBits.Rgb).Fit(input);
-                view = pixelsStep.Transform(input);
+                pixelsStep = _mlContext.Transforms.ExtractPixels(pixelsColumn, _options.ImageColumnName, channels == 1 ? ImagePixelExtractingEstimator.ColorBits.Red : ImagePixelExtractingEstimator.ColorBits.Rgb).Fit(trainData);
+                view = pixelsStep.Transform(trainData);
             }
 
             var data = DataViewReader.ReadImages(view, pixelsColumn, _options.AttributeColumnNames, _options.Trainer.Architecture.Channels);
@@ -179,7 +179,8 @@ public sealed class DeaeEstimator : IEstimator<DeaeTransformer>
             }
 
             var trainer = CopyOf(_options.Trainer, data);
-            var progress = new Progress<TrainingProgress>(p => Info(channel, $"DEAE step {p.Step}/{p.TotalSteps}: {Losses(p.Losses)}, {p.ImagesPerSecond:0} images/s" +
+            // Synchronous: every report reaches the channel before it is closed.
+            var progress = new SynchronousProgress<TrainingProgress>(p => Info(channel, $"DEAE step {p.Step}/{p.TotalSteps}: {Losses(p.Losses)}, {p.ImagesPerSecond:0} images/s" +
                 (p.ValidationLosses is null ? string.Empty : $"; validation: {Losses(p.ValidationLosses)}")));
             var model = DeaeTrainer.Train(data, validation, trainer, progress);
             return DeaeTransformer.Create(_mlContext, model, _options.ImageColumnName, pixelsStep, pixelsColumn, view, _options.LatentColumnName, _options.ChunkColumnPrefix);

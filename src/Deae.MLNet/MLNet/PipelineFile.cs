@@ -29,7 +29,7 @@ public static class PipelineFile
 
     /// <summary>
     /// Loads a pipeline saved by <see cref="Save"/> or by <c>mlContext.Model.Save</c>. Every entry of the zip is
-    /// read in full first (a truncated or damaged file fails there, with its name), then ML.NET loads it.
+    /// decompressed in full first (a truncated or damaged file fails there, with its name), then ML.NET loads it.
     /// </summary>
     /// <param name="mlContext">The ML.NET context.</param>
     /// <param name="path">The zip to read.</param>
@@ -46,11 +46,12 @@ public static class PipelineFile
             throw new FileNotFoundException($"The ML.NET model '{full}' does not exist.", full);
         }
 
-        CheckZip(full);
+        // Read once: the same bytes are checked entry by entry and then given to ML.NET.
+        byte[] bytes = File.ReadAllBytes(full);
+        CheckZip(bytes, full);
         try
         {
-            using var stream = File.OpenRead(full);
-            return mlContext.Model.Load(stream, out inputSchema);
+            return mlContext.Model.Load(new MemoryStream(bytes, writable: false), out inputSchema);
         }
         catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
         {
@@ -60,12 +61,12 @@ public static class PipelineFile
     }
 
     /// <summary>Reads every entry to its end, so that a truncated or corrupted zip fails here, naming the file and entry.</summary>
-    private static void CheckZip(string path)
+    private static void CheckZip(byte[] bytes, string path)
     {
         string entryName = "(the zip directory)";
         try
         {
-            using var archive = ZipFile.OpenRead(path);
+            using var archive = new ZipArchive(new MemoryStream(bytes, writable: false), ZipArchiveMode.Read);
             var buffer = new byte[81920];
             foreach (var entry in archive.Entries)
             {

@@ -134,32 +134,22 @@ internal sealed class DeaeObjective
         terms["swap"] = swapCentre.Plus(swapPartner).Plus(swapFull).DividedBy(3);
         var total = terms["recon"].Plus(terms["swap"].Times(_options.SwapWeight));
 
-        var reencode = new List<Tensor>();
         Tensor? cycleImages = cycleMix is null ? null : Next(cycleMix.shape[0]);
         Tensor? interpolatedImages = interpolated is null ? null : Next(interpolated.shape[0]);
-        if (cycleImages is not null)
-        {
-            reencode.Add(cycleImages);
-        }
-
-        if (interpolatedImages is not null)
-        {
-            reencode.Add(interpolatedImages);
-        }
 
         // One encoder pass for every re-encoding, unless the interpolations go through the frozen copy.
         Tensor? recodedCycle = null, recodedInterpolations = null;
-        if (_frozenEncoder is not null && interpolatedImages is not null)
+        if (_frozenEncoder is not null)
         {
             recodedCycle = cycleImages is null ? null : _network.Encoder.forward(cycleImages);
-            recodedInterpolations = _frozenEncoder.Encode(interpolatedImages);
+            recodedInterpolations = interpolatedImages is null ? null : _frozenEncoder.Encode(interpolatedImages);
         }
-        else if (reencode.Count > 0)
+        else if (cycleImages is not null || interpolatedImages is not null)
         {
-            var recoded = _network.Encoder.forward(cat(reencode, 0));
-            long cycleCount = cycleMix?.shape[0] ?? 0;
-            recodedCycle = cycleMix is null ? null : recoded.narrow(0, 0, cycleCount);
-            recodedInterpolations = interpolated is null ? null : recoded.narrow(0, cycleCount, interpolated.shape[0]);
+            var recoded = _network.Encoder.forward(cat(new[] { cycleImages, interpolatedImages }.OfType<Tensor>().ToList(), 0));
+            long cycleCount = cycleImages?.shape[0] ?? 0;
+            recodedCycle = cycleImages is null ? null : recoded.narrow(0, 0, cycleCount);
+            recodedInterpolations = interpolatedImages is null ? null : recoded.narrow(0, cycleCount, interpolatedImages.shape[0]);
         }
 
         if (recodedCycle is not null)

@@ -67,7 +67,23 @@ public static class DeaeTrainer
         network.to(device);
         var attributes = attributeIndices.Select(a => data.Attributes[a]).ToList();
         var model = new DeaeModel(options.Kind, architecture, layout, attributes, network, device, 0);
-        var optimizer = optim.Adam(network.parameters(), lr: options.LearningRate);
+        try
+        {
+            Optimise(model, data, validationData, options, attributeIndices, resumeFrom, progress, cancellationToken);
+            return model;
+        }
+        catch
+        {
+            model.Dispose(); // a failed run leaves no network behind in native memory
+            throw;
+        }
+    }
+
+    /// <summary>The training loop: Adam steps on <paramref name="model"/>'s network, reports, validation, checkpoints.</summary>
+    private static void Optimise(DeaeModel model, ImageDataset data, ImageDataset? validationData, DeaeTrainerOptions options, int[] attributeIndices, string? resumeFrom, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    {
+        var (network, architecture, layout, device) = (model.Network, model.Architecture, model.Layout, model.Device);
+        using var optimizer = optim.Adam(network.parameters(), lr: options.LearningRate);
         string fingerprint = Fingerprint(options, architecture, layout, data);
         int start = resumeFrom is null ? 0 : TrainingCheckpoint.Load(resumeFrom, model, optimizer, fingerprint);
 
@@ -80,7 +96,7 @@ public static class DeaeTrainer
             ? new FrozenEncoder(Build(() => new Encoder(architecture, variational: false), options.Seed), network.Encoder, device)
             : null;
         var objective = new DeaeObjective(network, layout, options, device, generator, frozenEncoder);
-        using var validation = validationData is null ? null : new ValidationLoss(validationData, layout.Attributes, network, layout, options, device);
+        using var validation = validationData is null ? null : new ValidationLoss(validationData, network, layout, options, device);
         var indices = new int[imagesPerStep];
         var watch = Stopwatch.StartNew();
         int reportedAt = start;
@@ -153,7 +169,6 @@ public static class DeaeTrainer
         }
 
         network.eval();
-        return model;
     }
 
     private static readonly Lock s_initialisation = new();

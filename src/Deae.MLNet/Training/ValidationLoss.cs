@@ -24,12 +24,11 @@ internal sealed class ValidationLoss : IDisposable
     private readonly DeaeObjective _objective;
 
     /// <param name="data">The validation images; geometry and attribute columns must match the training data.</param>
-    /// <param name="attributes">The trained attributes, in latent order.</param>
     /// <param name="network">The network being trained.</param>
-    /// <param name="layout">The latent layout.</param>
+    /// <param name="layout">The latent layout (its attributes are the trained ones, in latent order).</param>
     /// <param name="options">The trainer options (kind, weights, batch size, <see cref="DeaeTrainerOptions.ValidationGroups"/>).</param>
     /// <param name="device">Where the tensors live.</param>
-    public ValidationLoss(ImageDataset data, IReadOnlyList<string> attributes, DeaeNetwork network, LatentLayout layout, DeaeTrainerOptions options, Device device)
+    public ValidationLoss(ImageDataset data, DeaeNetwork network, LatentLayout layout, DeaeTrainerOptions options, Device device)
     {
         var architecture = options.Architecture;
         if (data.Width != architecture.ImageSize || data.Height != architecture.ImageSize || data.Channels != architecture.Channels)
@@ -37,15 +36,12 @@ internal sealed class ValidationLoss : IDisposable
             throw new ArgumentException($"Validation data: the images are {data.Width}x{data.Height} with {data.Channels} channel(s) but the training images are {architecture.ImageSize}x{architecture.ImageSize} with {architecture.Channels}.");
         }
 
-        var indices = attributes.Select(name => data.Attributes.Any(a => a.Name == name)
-            ? data.AttributeIndex(name)
-            : throw new ArgumentException($"Validation data: attribute column '{name}' is missing (columns: {string.Join(", ", data.Attributes.Select(a => a.Name))}).")).ToArray();
         _data = data;
         _output = architecture.Output;
         _device = device;
         _generator = new Generator((ulong)DrawSeed, device);
         _objective = new DeaeObjective(network, layout, options, device, _generator);
-        DrawBatches(options, indices);
+        DrawBatches(options, AboutValidationData(() => layout.Attributes.Select(data.AttributeIndex).ToArray()));
     }
 
     /// <summary>The mean of every loss term (and "total") over the validation batches, weighted by their size.</summary>
@@ -79,19 +75,10 @@ internal sealed class ValidationLoss : IDisposable
     {
         var random = new Random((int)(DrawSeed & int.MaxValue));
         int groupSize = attributes.Length + 1;
-        int total = Math.Max(1, options.ValidationGroups);
+        int total = options.ValidationGroups;
         if (options.Kind is ModelKind.Deae or ModelKind.GslAe)
         {
-            GroupSampler sampler;
-            try
-            {
-                sampler = new GroupSampler(_data, attributes);
-            }
-            catch (ArgumentException e)
-            {
-                throw new ArgumentException($"Validation data: {e.Message}", e);
-            }
-
+            var sampler = AboutValidationData(() => new GroupSampler(_data, attributes));
             for (int done = 0; done < total; done += options.GroupsPerBatch)
             {
                 int groups = Math.Min(options.GroupsPerBatch, total - done);
@@ -112,6 +99,19 @@ internal sealed class ValidationLoss : IDisposable
         {
             var indices = order.AsSpan(start, Math.Min(perBatch, count - start)).ToArray();
             _batches.Add((indices, indices.Length));
+        }
+    }
+
+    /// <summary>Runs <paramref name="build"/>; a bad-input error it raises is said to be about the validation data.</summary>
+    private static T AboutValidationData<T>(Func<T> build)
+    {
+        try
+        {
+            return build();
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"Validation data: {e.Message}", e);
         }
     }
 
