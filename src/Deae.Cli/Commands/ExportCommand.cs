@@ -12,7 +12,12 @@ internal static class ExportCommand
         var model = new Option<string>("--model", "-m") { Description = "Model file written by deae train or deae demo.", Required = true };
         var output = new Option<string>("--output", "-o") { Description = "Folder for encoder.onnx, decoder.onnx and weights.safetensors.", Required = true };
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace existing files." };
-        var command = new Command("export", "Export the encoder and decoder to ONNX (batch dimension N; pixels 0-255 in and out) and the weights to safetensors.") { model, output, overwrite };
+        var naming = new Option<SafetensorsNaming>("--safetensors-names")
+        {
+            Description = "Reference: the keys of GSL's PyTorch class (Generator_fc), loadable with load_state_dict; StateDictionary: this project's own keys.",
+            DefaultValueFactory = _ => SafetensorsNaming.Reference,
+        };
+        var command = new Command("export", "Export the encoder and decoder to ONNX (batch dimension N; pixels 0-255 in and out) and the weights to safetensors.") { model, output, overwrite, naming };
         command.SetAction(parse => CliRunner.Run(() =>
         {
             string folder = parse.GetValue(output)!;
@@ -22,10 +27,10 @@ internal static class ExportCommand
 
             using var loaded = DeaeModel.Load(parse.GetValue(model)!, "cpu");
             var (encoder, decoder) = OnnxExporter.Export(loaded, folder, replace);
-            loaded.ExportSafetensors(safetensors, replace);
+            loaded.ExportSafetensors(safetensors, replace, parse.GetValue(naming));
             Console.WriteLine($"encoder : {encoder} (input '{OnnxExporter.PixelsInput}' [N,{loaded.Architecture.Channels},{loaded.Architecture.ImageSize},{loaded.Architecture.ImageSize}] 0-255; outputs '{OnnxExporter.LatentName}' [N,{loaded.Layout.Dimension}] and {string.Join(", ", loaded.Layout.Attributes.Select(a => $"'{OnnxExporter.ChunkOutput(a)}'"))})");
             Console.WriteLine($"decoder : {decoder} (input '{OnnxExporter.LatentName}'; output '{OnnxExporter.PixelsOutput}' 0-255)");
-            Console.WriteLine($"weights : {safetensors}");
+            Console.WriteLine($"weights : {safetensors} ({parse.GetValue(naming)} names)");
             return 0;
         }));
         return command;

@@ -188,34 +188,32 @@ public sealed class DeaeModel : IDisposable
     }
 
     /// <summary>
-    /// Writes the weights as safetensors (readable by PyTorch's <c>safetensors.torch.load_file</c>),
-    /// atomically. Names are the state-dictionary keys, e.g. <c>encoder.features.stem.weight</c>; the
-    /// mapping to the reference network's layers is in docs/training.md.
+    /// Writes the weights as safetensors under the reference network's parameter names
+    /// (<see cref="SafetensorsNaming.Reference"/>), atomically.
     /// </summary>
     /// <param name="path">The .safetensors file.</param>
     /// <param name="overwrite">Whether an existing file may be replaced.</param>
-    public void ExportSafetensors(string path, bool overwrite)
+    public void ExportSafetensors(string path, bool overwrite) => ExportSafetensors(path, overwrite, SafetensorsNaming.Reference);
+
+    /// <summary>
+    /// Writes the weights as safetensors (readable by PyTorch's <c>safetensors.torch.load_file</c>),
+    /// atomically, named as <paramref name="naming"/> says; the mapping between the two namings is in
+    /// docs/training.md.
+    /// </summary>
+    /// <param name="path">The .safetensors file.</param>
+    /// <param name="overwrite">Whether an existing file may be replaced.</param>
+    /// <param name="naming">Reference-class names (loadable into GSL's PyTorch class) or this project's own.</param>
+    public void ExportSafetensors(string path, bool overwrite, SafetensorsNaming naming)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        string full = Path.GetFullPath(path);
-        if (File.Exists(full) && !overwrite)
+        using var scope = NewDisposeScope();
+        var state = naming switch
         {
-            throw new IOException($"'{full}' already exists; pass overwrite to replace it.");
-        }
-
-        string temporary = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            TorchSharp.PyBridge.PyBridgeModuleExtensions.save_safetensors(Network, temporary);
-            File.Move(temporary, full, overwrite);
-        }
-        finally
-        {
-            if (File.Exists(temporary))
-            {
-                File.Delete(temporary);
-            }
-        }
+            SafetensorsNaming.Reference => ReferenceStateDict.Build(Network, Architecture),
+            SafetensorsNaming.StateDictionary => Network.state_dict().ToDictionary(p => p.Key, p => p.Value.detach().cpu()),
+            _ => throw new ArgumentOutOfRangeException(nameof(naming), naming, "Unknown safetensors naming."),
+        };
+        AtomicFile.Write(path, overwrite, stream => TorchSharp.PyBridge.Safetensors.SaveStateDict(stream, state, leaveOpen: true));
     }
 
     /// <summary>The network's state dictionary as bytes (TorchSharp's format).</summary>
