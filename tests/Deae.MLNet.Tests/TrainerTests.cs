@@ -1,6 +1,7 @@
 using Deae.MLNet.Data;
 using Deae.MLNet.Data.Fonts;
 using Deae.MLNet.Model;
+using Deae.MLNet.Runtime;
 using Deae.MLNet.Training;
 
 namespace Deae.MLNet.Tests;
@@ -197,6 +198,32 @@ public class TrainerTests
         static bool Learns(TorchSharp.Modules.Parameter p) => p.grad is { } g && g.abs().sum().item<float>() > 0;
         Assert.Contains(network.Decoder.parameters(), Learns);
         Assert.Equal(encoderLearns, network.Encoder.parameters().Any(Learns));
+    }
+
+    [Fact]
+    public void TheMseRegulariserSquaresTheSameDifferencesTheL1OneAverages()
+    {
+        TorchRuntime.EnsureLoaded();
+        var data = Tiny();
+        float Reg(RegulariserDistance distance)
+        {
+            var options = TinyOptions(1);
+            options.RegulariserDistance = distance;
+            TorchSharp.torch.manual_seed(5);
+            using var network = new DeaeNetwork(options.Architecture, variational: false);
+            using var generator = new TorchSharp.torch.Generator(1);
+            var layout = LatentLayout.Equal(data.Attributes.Select(a => a.Name).ToList(), options.Architecture.LatentDimension);
+            var objective = new DeaeObjective(network, layout, options, TorchSharp.torch.CPU, generator);
+            var indices = new int[2 * 6];
+            new GroupSampler(data, [0, 1, 2, 3, 4]).Sample(2, new Random(1), indices);
+            using var images = PixelCodec.ToTensor(data, indices, options.Architecture.Output, TorchSharp.torch.CPU);
+            return objective.Compute(images, 2).Terms["reg"].item<float>();
+        }
+
+        float l1 = Reg(RegulariserDistance.L1), mse = Reg(RegulariserDistance.Mse);
+        // Same weights and interpolations, so the same differences d: mean(d²) ≥ mean(|d|)² (Jensen), equal only if every |d| is the same.
+        Assert.True(mse > l1 * l1 * 1.01f, $"MSE {mse} vs L1² {l1 * l1}");
+        Assert.NotEqual(l1, mse);
     }
 
     [Fact]

@@ -38,12 +38,12 @@ internal static class EvaluateCommand
         var markdown = new Option<string?>("--markdown") { Description = "Write the comparison as a markdown table." };
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace existing output files." };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 1, Description = "Seed." };
-        var regWeight = new Option<double>("--reg-weight") { DefaultValueFactory = _ => DemoConfiguration.TrainerOptions(1).RegulariserWeight, Description = "DEAE regulariser weight λ_reg." };
-        var regGradient = new Option<RegulariserGradient>("--reg-gradient") { Description = "Which networks the DEAE regulariser trains: EncoderAndDecoder or DecoderOnly." };
+        var regulariser = new RegulariserCliOptions();
         var command = new Command("evaluate", "Compare DEAE, GSL-AE, β-VAE and the plain autoencoder trained with the same budget: controllability, interpolation validity, MIG/SAP/DCI/modularity/FactorVAE.")
         {
-            data, kinds, steps, width, hidden, latent, holdout, pairs, json, markdown, overwrite, seed, regWeight, regGradient,
+            data, kinds, steps, width, hidden, latent, holdout, pairs, json, markdown, overwrite, seed,
         };
+        regulariser.AddTo(command);
         command.SetAction(parse => CliRunner.Run(() =>
         {
             bool replace = parse.GetValue(overwrite);
@@ -64,8 +64,7 @@ internal static class EvaluateCommand
                 var options = DemoConfiguration.TrainerOptions(parse.GetValue(steps));
                 options.Kind = kind;
                 options.Seed = parse.GetValue(seed);
-                options.RegulariserWeight = parse.GetValue(regWeight);
-                options.RegulariserGradient = parse.GetValue(regGradient);
+                regulariser.Apply(parse, options);
                 options.Architecture = new DeaeArchitecture
                 {
                     ImageSize = all.Width, Channels = all.Channels, BaseWidth = parse.GetValue(width), HiddenSize = parse.GetValue(hidden), LatentDimension = parse.GetValue(latent),

@@ -26,10 +26,8 @@ internal static class TrainCommand
         var groups = new Option<int>("--groups") { Description = "Groups per step.", DefaultValueFactory = _ => 8 };
         var lr = new Option<double>("--lr") { Description = "Adam learning rate.", DefaultValueFactory = _ => 1e-3 };
         var loss = new Option<PixelLoss>("--loss") { Description = "Mse or L1.", DefaultValueFactory = _ => PixelLoss.Mse };
-        var regWeight = new Option<double>("--reg-weight") { Description = "DEAE regulariser weight λ_reg.", DefaultValueFactory = _ => new DeaeTrainerOptions().RegulariserWeight };
-        var regGradient = new Option<RegulariserGradient>("--reg-gradient") { Description = "Which networks the DEAE regulariser trains: EncoderAndDecoder or DecoderOnly." };
+        var regulariser = new RegulariserCliOptions();
         var cycleWeight = new Option<double>("--cycle-weight") { Description = "Cycle-swap weight.", DefaultValueFactory = _ => 0.0 };
-        var interpolations = new Option<int>("--interpolations") { Description = "DEAE interpolations per group.", DefaultValueFactory = _ => 1 };
         var beta = new Option<double>("--beta") { Description = "β of the β-VAE.", DefaultValueFactory = _ => 4.0 };
         var seed = new Option<int>("--seed") { Description = "Seed.", DefaultValueFactory = _ => 1 };
         var device = new Option<string>("--device") { Description = "auto, cpu or cuda.", DefaultValueFactory = _ => "auto" };
@@ -38,8 +36,9 @@ internal static class TrainCommand
         var holdout = new Option<double>("--holdout") { Description = "Fraction of images held out of training; the objective is validated and colour swaps are scored on them.", DefaultValueFactory = _ => 0.0 };
         var command = new Command("train", "Train a DEAE (or GSL-AE, autoencoder, β-VAE) on a data set; writes the model file and a reconstruction/swap grid PNG.")
         {
-            data, output, overwrite, kind, attributes, layout, latent, width, hidden, steps, groups, lr, loss, regWeight, regGradient, cycleWeight, interpolations, beta, seed, device, checkpointEvery, resume, holdout,
+            data, output, overwrite, kind, attributes, layout, latent, width, hidden, steps, groups, lr, loss, cycleWeight, beta, seed, device, checkpointEvery, resume, holdout,
         };
+        regulariser.AddTo(command);
         command.SetAction(parse => CliRunner.Run(() =>
         {
             string modelPath = parse.GetValue(output)!;
@@ -71,16 +70,14 @@ internal static class TrainCommand
                 GroupsPerBatch = parse.GetValue(groups),
                 LearningRate = parse.GetValue(lr),
                 PixelLoss = parse.GetValue(loss),
-                RegulariserWeight = parse.GetValue(regWeight),
-                RegulariserGradient = parse.GetValue(regGradient),
                 CycleWeight = parse.GetValue(cycleWeight),
-                InterpolationsPerGroup = parse.GetValue(interpolations),
                 Beta = parse.GetValue(beta),
                 Seed = parse.GetValue(seed),
                 Device = parse.GetValue(device)!,
                 CheckpointPath = modelPath + ".ckpt",
                 CheckpointEvery = parse.GetValue(checkpointEvery),
             };
+            regulariser.Apply(parse, options);
             if (images.Channels == 1)
             {
                 options.Architecture.Output = DecoderOutput.Logits;

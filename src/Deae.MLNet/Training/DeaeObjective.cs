@@ -201,11 +201,13 @@ internal sealed class DeaeObjective
         return (latents, mask, from.detach());
     }
 
-    /// <summary>Eq. 2: L1 between C's code and the re-encoded interpolation on every chunk but the interpolated one.</summary>
-    private static Tensor RegulariserLoss(Tensor recoded, Tensor target, Tensor mask)
+    /// <summary>Eq. 2: L1 (or, as in the research code, squared) distance between C's code and the re-encoded interpolation on every chunk but the interpolated one.</summary>
+    private Tensor RegulariserLoss(Tensor recoded, Tensor target, Tensor mask)
     {
         var keep = mask.SubtractedFrom(1);
-        return ((recoded - target).abs() * keep).sum() / keep.sum().AtLeast(1);
+        var difference = recoded - target;
+        var distance = _options.RegulariserDistance == RegulariserDistance.Mse ? difference.square() : difference.abs();
+        return (distance * keep).sum() / keep.sum().AtLeast(1);
     }
 
     private Tensor PixelLoss(Tensor output, Tensor target) => _output == DecoderOutput.Logits

@@ -255,7 +255,8 @@ public static class DeaeTrainer
     private static string Fingerprint(DeaeTrainerOptions o, DeaeArchitecture a, LatentLayout layout, ImageDataset data) =>
         $"kind={o.Kind}; arch={a}; layout={layout}; images={data.Count}x{data.Width}x{data.Height}x{data.Channels}; seed={o.Seed}; groups={o.GroupsPerBatch}; " +
         $"lr={o.LearningRate}; loss={o.PixelLoss}; w=({o.SwapWeight},{o.CycleWeight},{o.RegulariserWeight},{o.Beta}); interp={o.InterpolationsPerGroup}/{o.Interpolation}" +
-        (o.RegulariserGradient == RegulariserGradient.EncoderAndDecoder ? string.Empty : $"; reg-gradient={o.RegulariserGradient}");
+        (o.RegulariserGradient == RegulariserGradient.EncoderAndDecoder ? string.Empty : $"; reg-gradient={o.RegulariserGradient}") +
+        (o.RegulariserDistance == RegulariserDistance.L1 ? string.Empty : $"; reg-distance={o.RegulariserDistance}");
 
     /// <summary>A well-mixed seed per (run seed, step) (SplitMix64 finaliser).</summary>
     internal static long StepSeed(int seed, int step)

@@ -35,6 +35,16 @@ public enum RegulariserGradient
     DecoderOnly,
 }
 
+/// <summary>The distance the DEAE regulariser puts between C's code and the re-encoded interpolation.</summary>
+public enum RegulariserDistance
+{
+    /// <summary>Mean absolute difference, as the paper's Eq. 2 is written.</summary>
+    L1,
+
+    /// <summary>Mean squared difference, as the research code computes it.</summary>
+    Mse,
+}
+
 /// <summary>
 /// Options of <see cref="DeaeTrainer"/>: one options class for every model kind. Read, never mutated,
 /// by the trainer.
@@ -83,6 +93,9 @@ public sealed class DeaeTrainerOptions
 
     /// <summary>Which networks the regulariser trains (see docs/evaluation.md for what each gave).</summary>
     public RegulariserGradient RegulariserGradient = RegulariserGradient.EncoderAndDecoder;
+
+    /// <summary>The regulariser's distance on the non-interpolated chunks (L1 as in the paper, or MSE as in the research code).</summary>
+    public RegulariserDistance RegulariserDistance = RegulariserDistance.L1;
 
     /// <summary>How the regulariser interpolates a chunk.</summary>
     public InterpolationMode Interpolation = InterpolationMode.PerDimensionUniform;

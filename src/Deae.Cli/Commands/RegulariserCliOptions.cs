@@ -1,0 +1,33 @@
+using System.CommandLine;
+using Deae.MLNet.Training;
+
+namespace Deae.Cli.Commands;
+
+/// <summary>The DEAE regulariser's command-line options, shared by <c>deae train</c> and <c>deae evaluate</c>.</summary>
+internal sealed class RegulariserCliOptions
+{
+    private readonly Option<double> _weight = new("--reg-weight") { Description = "DEAE regulariser weight λ_reg.", DefaultValueFactory = _ => new DeaeTrainerOptions().RegulariserWeight };
+    private readonly Option<RegulariserGradient> _gradient = new("--reg-gradient") { Description = "Which networks the DEAE regulariser trains: EncoderAndDecoder or DecoderOnly." };
+    private readonly Option<RegulariserDistance> _distance = new("--reg-distance") { Description = "The regulariser's distance on codes: L1 (the paper) or Mse (the research code)." };
+    private readonly Option<int> _interpolations = new("--interpolations") { Description = "DEAE interpolations per group.", DefaultValueFactory = _ => new DeaeTrainerOptions().InterpolationsPerGroup };
+    private readonly Option<InterpolationMode> _mode = new("--interpolation") { Description = "PerDimensionUniform (the research code) or Linear (one α per chunk)." };
+
+    /// <summary>Adds the options to <paramref name="command"/>.</summary>
+    public void AddTo(Command command)
+    {
+        foreach (var option in new Option[] { _weight, _gradient, _distance, _interpolations, _mode })
+        {
+            command.Options.Add(option);
+        }
+    }
+
+    /// <summary>Copies the parsed values into <paramref name="options"/>.</summary>
+    public void Apply(ParseResult parse, DeaeTrainerOptions options)
+    {
+        options.RegulariserWeight = parse.GetValue(_weight);
+        options.RegulariserGradient = parse.GetValue(_gradient);
+        options.RegulariserDistance = parse.GetValue(_distance);
+        options.InterpolationsPerGroup = parse.GetValue(_interpolations);
+        options.Interpolation = parse.GetValue(_mode);
+    }
+}
