@@ -54,6 +54,28 @@ public class DisentanglementMetricsTests(Xunit.Abstractions.ITestOutputHelper ou
     }
 
     [Fact]
+    public void AFactorSpreadOverAChunkOfDimensionsLosesMigSapAndCompletenessButNotModularityOrFactorVae()
+    {
+        // What a group model's latent looks like: each factor owns a chunk of 4 dimensions that all
+        // carry it. MIG and SAP score the gap between the best and the second-best single dimension, so
+        // they read this perfectly chunk-wise disentangled code as barely disentangled.
+        var factors = Factors();
+        var random = new Random(7);
+        var chunked = factors.Select(f => f.SelectMany(v => Enumerable.Range(0, 4).Select(_ => v + Noise(random, 0.1f))).ToArray()).ToList();
+        var copy = factors.Select(f => f.Select(v => v + Noise(random, 0.1f)).ToArray()).ToList();
+        var spread = DisentanglementMetrics.Evaluate(chunked, factors);
+        var single = DisentanglementMetrics.Evaluate(copy, factors);
+        output.WriteLine($"chunks of 4: {spread}");
+        Assert.True(spread.Mig < 0.1 && single.Mig > 0.9, $"MIG {spread.Mig} vs {single.Mig}");
+        Assert.True(spread.Sap < 0.1, $"SAP {spread.Sap}");
+        // DCI completeness likewise wants each factor in one dimension; DCI disentanglement does not mind.
+        Assert.True(spread.DciCompleteness < 0.6 && spread.DciDisentanglement > 0.8, $"DCI {spread}");
+        Assert.True(spread.Modularity > 0.95, $"modularity {spread.Modularity}");
+        Assert.True(spread.FactorVae > 0.95, $"FactorVAE {spread.FactorVae}");
+        Assert.True(spread.DciInformativeness > 0.95, $"DCI informativeness {spread.DciInformativeness}");
+    }
+
+    [Fact]
     public void MismatchedInputsAreRejected()
     {
         Assert.Throws<ArgumentException>(() => DisentanglementMetrics.Evaluate([[1f], [2f]], [[0]]));
