@@ -135,6 +135,13 @@ public class LatentExplorerTests(Xunit.Abstractions.ITestOutputHelper output)
         // (1/4 · 1/2 · 1/2 · 1/4); the blurry 16×16 outputs after 600 steps reach about 24 %.
         Assert.True(background.SwapOthersKept >= 0.15, $"background swaps keeping every other attribute: {background.SwapOthersKept:P0}");
         Assert.True(report.Disentanglement.FactorVae > 0.5, $"FactorVAE {report.Disentanglement.FactorVae}");
+        // The breakdown says which bystander a swap loses: each is kept at least as often as all of them
+        // together, and the background swap never counts the background as a bystander.
+        Assert.Equal(["font", "font_color", "letter", "size"], background.SwapKeptByAttribute.Keys.Order());
+        Assert.All(background.SwapKeptByAttribute.Values, kept => Assert.True(kept >= background.SwapOthersKept));
+        // Reconstructions (no edit) read right far more often than chance, e.g. the background colour nearly always.
+        output.WriteLine($"reconstructions read right: {string.Join(", ", report.ReconstructionRead)}");
+        Assert.True(report.ReconstructionRead["background_color"] >= 0.9, $"reconstructed backgrounds {report.ReconstructionRead["background_color"]:P0}");
 
         // The explorer is saved and loaded with the model.
         using var temp = new TempFolder();

@@ -100,6 +100,10 @@ internal static class EvaluateCommand
         $"| {r.Model} | {F(r.Disentanglement.Mig)} | {F(r.Disentanglement.Sap)} | {F(r.Disentanglement.DciDisentanglement)} | {F(r.Disentanglement.DciCompleteness)} | {F(r.Disentanglement.DciInformativeness)} | {F(r.Disentanglement.Modularity)} | {F(r.Disentanglement.FactorVae)} | " +
         $"{F(r.Control.Average(c => c.SwapTarget))} | {F(r.Control.Average(c => c.SwapOthersKept))} | {F(r.Control.Average(c => c.InterpolationOthersKept))} | {F(r.Control.Average(c => c.SwapResidual))} | {(r.InterpolationValidity is double v ? F(v) : "–")} |";
 
+    /// <summary>Mean, over edits of every other attribute, of how often <paramref name="attribute"/> kept its value.</summary>
+    private static double Bystander(ModelReport report, string attribute, Func<AttributeControl, IReadOnlyDictionary<string, double>> kept) =>
+        report.Control.Where(c => c.Attribute != attribute).Select(c => kept(c)[attribute]).DefaultIfEmpty(double.NaN).Average();
+
     private static string Markdown(List<ModelReport> reports, AttributeOracles oracles, int steps, int train, int heldOut)
     {
         var text = new StringBuilder();
@@ -119,6 +123,16 @@ internal static class EvaluateCommand
         foreach (var report in reports)
         {
             text.AppendLine($"- {report.Model}: " + string.Join("; ", report.Control.Select(c => $"{c.Attribute} {F(c.SwapTarget)}/{F(c.SwapOthersKept)}/{F(c.InterpolationOthersKept)}")));
+        }
+
+        // Which attribute "others kept" loses, against how often plain reconstructions read right at all.
+        text.AppendLine();
+        text.AppendLine("Per attribute as a bystander (read as the original's: plain reconstruction / after swaps of the other attributes / after half-way interpolations of them):");
+        text.AppendLine();
+        foreach (var report in reports)
+        {
+            text.AppendLine($"- {report.Model}: " + string.Join("; ", report.ReconstructionRead.Select(r =>
+                $"{r.Key} {F(r.Value)}/{F(Bystander(report, r.Key, c => c.SwapKeptByAttribute))}/{F(Bystander(report, r.Key, c => c.InterpolationKeptByAttribute))}")));
         }
 
         text.AppendLine();

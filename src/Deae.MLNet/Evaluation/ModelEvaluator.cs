@@ -10,14 +10,28 @@ namespace Deae.MLNet.Evaluation;
 /// <param name="SwapResidual">Perfect-disentanglement residual of swaps: mean L1 on the non-edited chunks after re-encoding.</param>
 /// <param name="InterpolationOthersKept">Fraction of half-way interpolations whose every other attribute reads as the original's.</param>
 /// <param name="InterpolationResidual">The residual for half-way interpolations.</param>
-public sealed record AttributeControl(string Attribute, double SwapTarget, double SwapOthersKept, double SwapResidual, double InterpolationOthersKept, double InterpolationResidual);
+/// <param name="SwapKeptByAttribute">For each other attribute, the fraction of swaps in which it reads as the original's (which attribute a swap loses).</param>
+/// <param name="InterpolationKeptByAttribute">The same for half-way interpolations.</param>
+public sealed record AttributeControl(
+    string Attribute,
+    double SwapTarget,
+    double SwapOthersKept,
+    double SwapResidual,
+    double InterpolationOthersKept,
+    double InterpolationResidual,
+    IReadOnlyDictionary<string, double> SwapKeptByAttribute,
+    IReadOnlyDictionary<string, double> InterpolationKeptByAttribute);
 
 /// <summary>Everything measured about one model on held-out images.</summary>
 /// <param name="Model">The model kind.</param>
 /// <param name="Disentanglement">MIG, SAP, DCI, modularity, FactorVAE on the held-out codes.</param>
 /// <param name="Control">Per attribute, swap and interpolation controllability.</param>
 /// <param name="InterpolationValidity">Fonts-like sets: fraction of half-way background interpolations that are well formed (uniform background, font colour and letter unchanged); null otherwise.</param>
-public sealed record ModelReport(string Model, DisentanglementScores Disentanglement, IReadOnlyList<AttributeControl> Control, double? InterpolationValidity);
+/// <param name="ReconstructionRead">
+/// Per attribute, the fraction of held-out reconstructions (no edit) whose attribute reads as the image's
+/// value: how faithfully the model draws at all, which caps every "kept" rate.
+/// </param>
+public sealed record ModelReport(string Model, DisentanglementScores Disentanglement, IReadOnlyList<AttributeControl> Control, double? InterpolationValidity, IReadOnlyDictionary<string, double> ReconstructionRead);
 
 /// <summary>Measures a model's controllability and disentanglement on held-out images with <see cref="AttributeOracles"/>.</summary>
 public static class ModelEvaluator
@@ -35,6 +49,11 @@ public static class ModelEvaluator
         var factors = Enumerable.Range(0, heldOut.Count).Select(i => columns.Select(c => heldOut.GetLabel(i, c)).ToArray()).ToList();
         var disentanglement = DisentanglementMetrics.Evaluate(codes, factors, seed);
 
+        var reconstructions = model.Decode(codes);
+        var reconstructionRead = layout.Attributes.Select((attribute, k) => (attribute, k)).ToDictionary(
+            a => a.attribute,
+            a => oracles.Read(a.attribute, reconstructions).Select((value, i) => value == heldOut.GetValue(i, columns[a.k]) ? 1.0 : 0.0).Average());
+
         var random = new Random(seed);
         var control = new List<AttributeControl>();
         double? validity = null;
@@ -48,13 +67,17 @@ public static class ModelEvaluator
             var halfImages = model.Decode(halfway);
             string attribute = layout.Attributes[k];
             var target = oracles.Read(attribute, swapImages);
+            var (swapKept, swapKeptBy) = OthersKept(oracles, heldOut, layout, columns, k, chosen, swapImages);
+            var (halfKept, halfKeptBy) = OthersKept(oracles, heldOut, layout, columns, k, chosen, halfImages);
             control.Add(new AttributeControl(
                 attribute,
                 chosen.Select((p, n) => target[n] == heldOut.GetValue(p.Y, columns[k]) ? 1.0 : 0.0).Average(),
-                OthersKept(oracles, heldOut, layout, columns, k, chosen, swapImages),
+                swapKept,
                 Residual(model, swapImages, swapped, range),
-                OthersKept(oracles, heldOut, layout, columns, k, chosen, halfImages),
-                Residual(model, halfImages, halfway, range)));
+                halfKept,
+                Residual(model, halfImages, halfway, range),
+                swapKeptBy,
+                halfKeptBy));
 
             if (attribute == SwapEvaluator.Background && heldOut.Channels == 3 && layout.Attributes.Contains(SwapEvaluator.FontColor))
             {
@@ -62,7 +85,7 @@ public static class ModelEvaluator
             }
         }
 
-        return new ModelReport(model.Kind.ToString(), disentanglement, control, validity);
+        return new ModelReport(model.Kind.ToString(), disentanglement, control, validity, reconstructionRead);
     }
 
     /// <summary>Pairs of images whose values of the attribute differ (for colours: the donor's value is not the image's other colour).</summary>
@@ -101,9 +124,11 @@ public static class ModelEvaluator
         return result;
     }
 
-    private static double OthersKept(AttributeOracles oracles, ImageDataset data, LatentLayout layout, int[] columns, int edited, List<(int X, int Y)> pairs, byte[][] images)
+    /// <summary>The fraction of edits whose every other attribute reads as X's, and the same per other attribute.</summary>
+    private static (double All, Dictionary<string, double> ByAttribute) OthersKept(AttributeOracles oracles, ImageDataset data, LatentLayout layout, int[] columns, int edited, List<(int X, int Y)> pairs, byte[][] images)
     {
         var kept = Enumerable.Repeat(true, pairs.Count).ToArray();
+        var byAttribute = new Dictionary<string, double>();
         for (int k = 0; k < layout.Count; k++)
         {
             if (k == edited)
@@ -112,13 +137,18 @@ public static class ModelEvaluator
             }
 
             var read = oracles.Read(layout.Attributes[k], images);
+            int same = 0;
             for (int n = 0; n < pairs.Count; n++)
             {
-                kept[n] &= read[n] == data.GetValue(pairs[n].X, columns[k]);
+                bool keeps = read[n] == data.GetValue(pairs[n].X, columns[k]);
+                kept[n] &= keeps;
+                same += keeps ? 1 : 0;
             }
+
+            byAttribute[layout.Attributes[k]] = (double)same / pairs.Count;
         }
 
-        return kept.Average(k => k ? 1.0 : 0.0);
+        return (kept.Average(k => k ? 1.0 : 0.0), byAttribute);
     }
 
     /// <summary>Mean L1 between the intended code and the re-encoded image on every chunk but the edited one.</summary>
