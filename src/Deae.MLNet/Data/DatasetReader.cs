@@ -91,7 +91,7 @@ public static class DatasetReader
         using var bitmap = SKBitmap.Decode(path) ?? throw new InvalidDataException($"Image '{path}' could not be decoded (not a PNG/JPEG/BMP/WebP file, or truncated).");
         using var rgba = bitmap.Copy(SKColorType.Rgba8888) ?? throw new InvalidDataException($"Image '{path}' could not be converted to RGBA.");
         var source = rgba.GetPixelSpan();
-        var pixels = new byte[rgba.Width * rgba.Height * channels];
+        var pixels = PixelBuffer.Allocate(rgba.Width * rgba.Height * channels);
         for (int p = 0, q = 0; q < pixels.Length; p += 4, q += channels)
         {
             if (channels == 1)

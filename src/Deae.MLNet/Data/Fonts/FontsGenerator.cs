@@ -179,7 +179,7 @@ public static class FontsGenerator
         canvas.Flush();
 
         var rgba = surface.Bitmap.GetPixelSpan();
-        var rgb = new byte[imageSize * imageSize * 3];
+        var rgb = PixelBuffer.Allocate(imageSize * imageSize * 3);
         for (int p = 0, q = 0; q < rgb.Length; p += 4, q += 3)
         {
             // The background is opaque, so premultiplied and straight colour agree.

@@ -117,7 +117,7 @@ public static class SpritesGenerator
             canvas.DrawPath(path, paint);
         }
 
-        return bitmap.GetPixelSpan().ToArray();
+        return PixelBuffer.CopyOf(bitmap.GetPixelSpan());
     }
 
     /// <summary>The shape's outline inside the unit circle.</summary>
