@@ -38,7 +38,7 @@ internal static class EvaluateCommand
         var markdown = new Option<string?>("--markdown") { Description = "Write the comparison as a markdown table." };
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace existing output files." };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 1, Description = "Seed." };
-        var regulariser = new RegulariserCliOptions();
+        var regulariser = new RegulariserCliOptions(DemoConfiguration.TrainerOptions(1));
         var command = new Command("evaluate", "Compare DEAE, GSL-AE, β-VAE and the plain autoencoder trained with the same budget: controllability, interpolation validity, MIG/SAP/DCI/modularity/FactorVAE.")
         {
             data, kinds, steps, width, hidden, latent, holdout, pairs, json, markdown, overwrite, seed,

@@ -6,11 +6,21 @@ namespace Deae.Cli.Commands;
 /// <summary>The DEAE regulariser's command-line options, shared by <c>deae train</c> and <c>deae evaluate</c>.</summary>
 internal sealed class RegulariserCliOptions
 {
-    private readonly Option<double> _weight = new("--reg-weight") { Description = "DEAE regulariser weight λ_reg.", DefaultValueFactory = _ => new DeaeTrainerOptions().RegulariserWeight };
-    private readonly Option<RegulariserGradient> _gradient = new("--reg-gradient") { Description = "Which networks the DEAE regulariser trains: EncoderAndDecoder or DecoderOnly." };
-    private readonly Option<RegulariserDistance> _distance = new("--reg-distance") { Description = "The regulariser's distance on codes: L1 (the paper) or Mse (the research code)." };
-    private readonly Option<int> _interpolations = new("--interpolations") { Description = "DEAE interpolations per group.", DefaultValueFactory = _ => new DeaeTrainerOptions().InterpolationsPerGroup };
-    private readonly Option<InterpolationMode> _mode = new("--interpolation") { Description = "PerDimensionUniform (the research code) or Linear (one α per chunk)." };
+    private readonly Option<double> _weight;
+    private readonly Option<RegulariserGradient> _gradient;
+    private readonly Option<RegulariserDistance> _distance;
+    private readonly Option<int> _interpolations;
+    private readonly Option<InterpolationMode> _mode;
+
+    /// <summary>Options whose defaults are <paramref name="defaults"/>' values (the command's own configuration).</summary>
+    public RegulariserCliOptions(DeaeTrainerOptions defaults)
+    {
+        _weight = new("--reg-weight") { Description = "DEAE regulariser weight λ_reg.", DefaultValueFactory = _ => defaults.RegulariserWeight };
+        _gradient = new("--reg-gradient") { Description = "Which networks the DEAE regulariser trains: EncoderAndDecoder or DecoderOnly.", DefaultValueFactory = _ => defaults.RegulariserGradient };
+        _distance = new("--reg-distance") { Description = "The regulariser's distance on codes: L1 (the paper) or Mse (the research code).", DefaultValueFactory = _ => defaults.RegulariserDistance };
+        _interpolations = new("--interpolations") { Description = "DEAE interpolations per group.", DefaultValueFactory = _ => defaults.InterpolationsPerGroup };
+        _mode = new("--interpolation") { Description = "PerDimensionUniform (the research code) or Linear (one α per chunk).", DefaultValueFactory = _ => defaults.Interpolation };
+    }
 
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)

@@ -26,7 +26,7 @@ internal static class TrainCommand
         var groups = new Option<int>("--groups") { Description = "Groups per step.", DefaultValueFactory = _ => 8 };
         var lr = new Option<double>("--lr") { Description = "Adam learning rate.", DefaultValueFactory = _ => 1e-3 };
         var loss = new Option<PixelLoss>("--loss") { Description = "Mse or L1.", DefaultValueFactory = _ => PixelLoss.Mse };
-        var regulariser = new RegulariserCliOptions();
+        var regulariser = new RegulariserCliOptions(new DeaeTrainerOptions());
         var cycleWeight = new Option<double>("--cycle-weight") { Description = "Cycle-swap weight.", DefaultValueFactory = _ => 0.0 };
         var beta = new Option<double>("--beta") { Description = "β of the β-VAE.", DefaultValueFactory = _ => 4.0 };
         var seed = new Option<int>("--seed") { Description = "Seed.", DefaultValueFactory = _ => 1 };
