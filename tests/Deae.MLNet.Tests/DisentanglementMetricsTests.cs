@@ -14,6 +14,14 @@ public class DisentanglementMetricsTests(Xunit.Abstractions.ITestOutputHelper ou
     private static float Noise(Random random, float scale) => (float)((random.NextDouble() - 0.5) * scale);
 
     [Fact]
+    public void TheCodeScaleIsTheMeanPerDimensionSpreadAndScalesWithTheCodes()
+    {
+        float[][] codes = [[0f, 0f], [2f, 4f]]; // standard deviations 1 and 2
+        Assert.Equal(1.5, ModelEvaluator.MeanStandardDeviation(codes), 6);
+        Assert.Equal(0.75, ModelEvaluator.MeanStandardDeviation(codes.Select(c => c.Select(v => (v * 0.5f) + 7f).ToArray()).ToArray()), 6);
+    }
+
+    [Fact]
     public void ALatentThatCopiesTheFactorsScoresNearOneAndNoiseNearZero()
     {
         var factors = Factors();

@@ -142,6 +142,8 @@ public class LatentExplorerTests(Xunit.Abstractions.ITestOutputHelper output)
         // Reconstructions (no edit) read right far more often than chance, e.g. the background colour nearly always.
         output.WriteLine($"reconstructions read right: {string.Join(", ", report.ReconstructionRead)}");
         Assert.True(report.ReconstructionRead["background_color"] >= 0.9, $"reconstructed backgrounds {report.ReconstructionRead["background_color"]:P0}");
+        // The code scale the residuals are measured against is the codes' own spread.
+        Assert.Equal(ModelEvaluator.MeanStandardDeviation(model.Encode(Enumerable.Range(0, data.Count).Select(i => data.GetPixels(i).ToArray()).ToArray())), report.CodeScale, 6);
 
         // The explorer is saved and loaded with the model.
         using var temp = new TempFolder();

@@ -40,6 +40,48 @@ public class TrainerTests
         Device = "cpu",
     };
 
+    /// <summary>
+    /// The objective of a fresh tiny network (weights from seed 5) on two groups of the tiny set, with a
+    /// frozen encoder copy when the options ask for one. Each <see cref="Compute"/> replays the same draws.
+    /// </summary>
+    private sealed class TinyObjective : IDisposable
+    {
+        private readonly ImageDataset _data = Tiny();
+        private readonly TorchSharp.torch.Generator _generator = new(1);
+        private readonly FrozenEncoder? _frozen;
+        private readonly DeaeObjective _objective;
+        private readonly TorchSharp.torch.Tensor _images;
+
+        public TinyObjective(DeaeTrainerOptions options)
+        {
+            TorchRuntime.EnsureLoaded();
+            TorchSharp.torch.manual_seed(5);
+            Network = new DeaeNetwork(options.Architecture, variational: false);
+            _frozen = options.RegulariserGradient == RegulariserGradient.DecoderOnly ? new FrozenEncoder(new Encoder(options.Architecture, variational: false), Network.Encoder, TorchSharp.torch.CPU) : null;
+            var layout = LatentLayout.Equal(_data.Attributes.Select(a => a.Name).ToList(), options.Architecture.LatentDimension);
+            _objective = new DeaeObjective(Network, layout, options, TorchSharp.torch.CPU, _generator, _frozen);
+            var indices = new int[2 * 6];
+            new GroupSampler(_data, [0, 1, 2, 3, 4]).Sample(2, new Random(1), indices);
+            _images = PixelCodec.ToTensor(_data, indices, options.Architecture.Output, TorchSharp.torch.CPU);
+        }
+
+        public DeaeNetwork Network { get; }
+
+        public (TorchSharp.torch.Tensor Total, Dictionary<string, TorchSharp.torch.Tensor> Terms) Compute(int step)
+        {
+            _generator.manual_seed(1);
+            return _objective.Compute(_images, 2, step);
+        }
+
+        public void Dispose()
+        {
+            _images.Dispose();
+            _frozen?.Dispose();
+            _generator.Dispose();
+            Network.Dispose();
+        }
+    }
+
     private static byte[] Weights(DeaeModel model) => DeaeModel.WeightsToBytes(model.Network);
 
     [Fact]
@@ -181,19 +223,12 @@ public class TrainerTests
     [InlineData(RegulariserGradient.DecoderOnly, false)]
     public void TheRegularisersGradientReachesTheNetworksTheOptionNames(RegulariserGradient gradient, bool encoderLearns)
     {
-        var data = Tiny();
         var options = TinyOptions(1);
         options.RegulariserGradient = gradient;
-        using var network = new DeaeNetwork(options.Architecture, variational: false);
-        using var frozen = gradient == RegulariserGradient.DecoderOnly ? new FrozenEncoder(new Encoder(options.Architecture, variational: false), network.Encoder, TorchSharp.torch.CPU) : null;
-        using var generator = new TorchSharp.torch.Generator(1);
-        var layout = LatentLayout.Equal(data.Attributes.Select(a => a.Name).ToList(), options.Architecture.LatentDimension);
-        var objective = new DeaeObjective(network, layout, options, TorchSharp.torch.CPU, generator, frozen);
-        var indices = new int[2 * 6];
-        new GroupSampler(data, [0, 1, 2, 3, 4]).Sample(2, new Random(1), indices);
-        using var images = PixelCodec.ToTensor(data, indices, options.Architecture.Output, TorchSharp.torch.CPU);
+        using var tiny = new TinyObjective(options);
+        var network = tiny.Network;
 
-        var (_, terms) = objective.Compute(images, 2);
+        var (_, terms) = tiny.Compute(0);
         terms["reg"].backward();
         static bool Learns(TorchSharp.Modules.Parameter p) => p.grad is { } g && g.abs().sum().item<float>() > 0;
         Assert.Contains(network.Decoder.parameters(), Learns);
@@ -203,27 +238,69 @@ public class TrainerTests
     [Fact]
     public void TheMseRegulariserSquaresTheSameDifferencesTheL1OneAverages()
     {
-        TorchRuntime.EnsureLoaded();
-        var data = Tiny();
         float Reg(RegulariserDistance distance)
         {
             var options = TinyOptions(1);
             options.RegulariserDistance = distance;
-            TorchSharp.torch.manual_seed(5);
-            using var network = new DeaeNetwork(options.Architecture, variational: false);
-            using var generator = new TorchSharp.torch.Generator(1);
-            var layout = LatentLayout.Equal(data.Attributes.Select(a => a.Name).ToList(), options.Architecture.LatentDimension);
-            var objective = new DeaeObjective(network, layout, options, TorchSharp.torch.CPU, generator);
-            var indices = new int[2 * 6];
-            new GroupSampler(data, [0, 1, 2, 3, 4]).Sample(2, new Random(1), indices);
-            using var images = PixelCodec.ToTensor(data, indices, options.Architecture.Output, TorchSharp.torch.CPU);
-            return objective.Compute(images, 2).Terms["reg"].item<float>();
+            using var tiny = new TinyObjective(options);
+            return tiny.Compute(0).Terms["reg"].item<float>();
         }
 
         float l1 = Reg(RegulariserDistance.L1), mse = Reg(RegulariserDistance.Mse);
         // Same weights and interpolations, so the same differences d: mean(d²) ≥ mean(|d|)² (Jensen), equal only if every |d| is the same.
         Assert.True(mse > l1 * l1 * 1.01f, $"MSE {mse} vs L1² {l1 * l1}");
         Assert.NotEqual(l1, mse);
+    }
+
+    [Fact]
+    public void ARegulariserInCodeSpreadUnitsCannotBeLoweredByShrinkingTheCodes()
+    {
+        float Reg(RegulariserScale scale, double codeFactor)
+        {
+            var options = TinyOptions(1);
+            options.RegulariserScale = scale;
+            using var tiny = new TinyObjective(options);
+            var parameters = tiny.Network.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+            using (TorchSharp.torch.no_grad())
+            {
+                // Codes × f, and the decoder's first layer ÷ f: the same images, every code scaled by f.
+                parameters["encoder.fc2.weight"].mul_(codeFactor);
+                parameters["encoder.fc2.bias"].mul_(codeFactor);
+                parameters["decoder.fc1.weight"].div_(codeFactor);
+            }
+
+            return tiny.Compute(0).Terms["reg"].item<float>();
+        }
+
+        // In code units the term falls with the codes' size; in spread units it does not move.
+        Assert.Equal(0.25, Reg(RegulariserScale.CodeUnits, 0.25) / Reg(RegulariserScale.CodeUnits, 1), 2);
+        float spread = Reg(RegulariserScale.CodeSpread, 1);
+        Assert.Equal(spread, Reg(RegulariserScale.CodeSpread, 0.25), 3);
+        Assert.NotEqual(spread, Reg(RegulariserScale.CodeUnits, 1));
+    }
+
+    [Fact]
+    public void TheRegulariserWarmsUpLinearlyToItsFullWeight()
+    {
+        var options = TinyOptions(1);
+        options.RegulariserWeight = 0.5;
+        options.RegulariserWarmupSteps = 10;
+        using var tiny = new TinyObjective(options);
+
+        // The weight the total gives the regulariser at a step: (total − recon − swap) / reg, on the same draws.
+        double WeightAt(int step)
+        {
+            var (total, terms) = tiny.Compute(step);
+            float rest = terms["recon"].item<float>() + terms["swap"].item<float>();
+            return (total.item<float>() - rest) / terms["reg"].item<float>();
+        }
+
+        Assert.Equal(0.05, WeightAt(0), 3);
+        Assert.Equal(0.25, WeightAt(4), 3);
+        Assert.Equal(0.5, WeightAt(9), 3);
+        Assert.Equal(0.5, WeightAt(500), 3);
+        options.RegulariserWarmupSteps = 0;
+        Assert.Equal(0.5, WeightAt(0), 3);
     }
 
     [Fact]
@@ -245,6 +322,10 @@ public class TrainerTests
         var badLayout = TinyOptions(1);
         badLayout.Layout = LatentLayout.Parse("letter:2,size:2,font_color:2,background_color:2,font:3", null);
         Assert.Contains("11", Assert.Throws<ArgumentException>(() => DeaeTrainer.Train(data, badLayout)).Message);
+
+        var negativeWarmup = TinyOptions(1);
+        negativeWarmup.RegulariserWarmupSteps = -5;
+        Assert.Contains("RegulariserWarmupSteps (-5)", Assert.Throws<ArgumentException>(() => DeaeTrainer.Train(data, negativeWarmup)).Message);
     }
 
     [SlowFact]

@@ -140,6 +140,15 @@ internal static class EvaluateCommand
                 $" — mean loss against reconstruction: swaps {F(BystanderLoss(report, c => c.SwapKeptByAttribute))}, interpolations {F(BystanderLoss(report, c => c.InterpolationKeptByAttribute))}");
         }
 
+        // Residuals are in code units; a model with smaller codes scores smaller residuals for free.
+        text.AppendLine();
+        text.AppendLine("Code scale (mean per-dimension standard deviation of held-out codes) and the residuals divided by it (swap / half-way interpolation):");
+        text.AppendLine();
+        foreach (var report in reports)
+        {
+            text.AppendLine($"- {report.Model}: scale {F(report.CodeScale)}; relative residual {F(report.Control.Average(c => c.SwapResidual) / report.CodeScale)} / {F(report.Control.Average(c => c.InterpolationResidual) / report.CodeScale)}");
+        }
+
         text.AppendLine();
         text.AppendLine("Published dSprites values of unsupervised models (best reported, InfoGAN-CR Table 1): " + string.Join("; ", s_published.Select(p => $"{p.Model}: {p.Values}")) + ".");
         return text.ToString();

@@ -9,6 +9,8 @@ internal sealed class RegulariserCliOptions
     private readonly Option<double> _weight;
     private readonly Option<RegulariserGradient> _gradient;
     private readonly Option<RegulariserDistance> _distance;
+    private readonly Option<RegulariserScale> _scale;
+    private readonly Option<int> _warmup;
     private readonly Option<int> _interpolations;
     private readonly Option<InterpolationMode> _mode;
 
@@ -18,6 +20,8 @@ internal sealed class RegulariserCliOptions
         _weight = new("--reg-weight") { Description = "DEAE regulariser weight λ_reg.", DefaultValueFactory = _ => defaults.RegulariserWeight };
         _gradient = new("--reg-gradient") { Description = "Which networks the DEAE regulariser trains: EncoderAndDecoder or DecoderOnly.", DefaultValueFactory = _ => defaults.RegulariserGradient };
         _distance = new("--reg-distance") { Description = "The regulariser's distance on codes: L1 (the paper) or Mse (the research code).", DefaultValueFactory = _ => defaults.RegulariserDistance };
+        _scale = new("--reg-scale") { Description = "The regulariser's units: CodeUnits (the paper) or CodeSpread (per-dimension spread of the step's codes, so shrinking codes cannot lower it).", DefaultValueFactory = _ => defaults.RegulariserScale };
+        _warmup = new("--reg-warmup") { Description = "Steps over which λ_reg rises linearly from 0 (0: full weight from the start).", DefaultValueFactory = _ => defaults.RegulariserWarmupSteps };
         _interpolations = new("--interpolations") { Description = "DEAE interpolations per group.", DefaultValueFactory = _ => defaults.InterpolationsPerGroup };
         _mode = new("--interpolation") { Description = "PerDimensionUniform (the research code) or Linear (one α per chunk).", DefaultValueFactory = _ => defaults.Interpolation };
     }
@@ -25,7 +29,7 @@ internal sealed class RegulariserCliOptions
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { _weight, _gradient, _distance, _interpolations, _mode })
+        foreach (var option in new Option[] { _weight, _gradient, _distance, _scale, _warmup, _interpolations, _mode })
         {
             command.Options.Add(option);
         }
@@ -37,6 +41,8 @@ internal sealed class RegulariserCliOptions
         options.RegulariserWeight = parse.GetValue(_weight);
         options.RegulariserGradient = parse.GetValue(_gradient);
         options.RegulariserDistance = parse.GetValue(_distance);
+        options.RegulariserScale = parse.GetValue(_scale);
+        options.RegulariserWarmupSteps = parse.GetValue(_warmup);
         options.InterpolationsPerGroup = parse.GetValue(_interpolations);
         options.Interpolation = parse.GetValue(_mode);
     }

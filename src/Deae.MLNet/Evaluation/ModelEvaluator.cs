@@ -31,7 +31,12 @@ public sealed record AttributeControl(
 /// Per attribute, the fraction of held-out reconstructions (no edit) whose attribute reads as the image's
 /// value: how faithfully the model draws at all, which caps every "kept" rate.
 /// </param>
-public sealed record ModelReport(string Model, DisentanglementScores Disentanglement, IReadOnlyList<AttributeControl> Control, double? InterpolationValidity, IReadOnlyDictionary<string, double> ReconstructionRead);
+/// <param name="CodeScale">
+/// Mean, over latent dimensions, of the held-out codes' standard deviation. The residuals are distances in
+/// code units, so a model whose codes are smaller scores smaller residuals without re-encoding any more
+/// faithfully; divide a residual by this to compare models.
+/// </param>
+public sealed record ModelReport(string Model, DisentanglementScores Disentanglement, IReadOnlyList<AttributeControl> Control, double? InterpolationValidity, IReadOnlyDictionary<string, double> ReconstructionRead, double CodeScale);
 
 /// <summary>Measures a model's controllability and disentanglement on held-out images with <see cref="AttributeOracles"/>.</summary>
 public static class ModelEvaluator
@@ -85,7 +90,21 @@ public static class ModelEvaluator
             }
         }
 
-        return new ModelReport(model.Kind.ToString(), disentanglement, control, validity, reconstructionRead);
+        return new ModelReport(model.Kind.ToString(), disentanglement, control, validity, reconstructionRead, MeanStandardDeviation(codes));
+    }
+
+    /// <summary>Mean over dimensions of the codes' standard deviation.</summary>
+    internal static double MeanStandardDeviation(float[][] codes)
+    {
+        int dimensions = codes[0].Length;
+        double total = 0;
+        for (int d = 0; d < dimensions; d++)
+        {
+            double mean = codes.Average(c => (double)c[d]);
+            total += Math.Sqrt(codes.Average(c => (c[d] - mean) * (c[d] - mean)));
+        }
+
+        return total / dimensions;
     }
 
     /// <summary>Pairs of images whose values of the attribute differ (for colours: the donor's value is not the image's other colour).</summary>

@@ -53,17 +53,23 @@ internal sealed class DeaeObjective
     /// <summary>
     /// The total loss and each term for a batch. For group kinds <paramref name="images"/> holds
     /// <paramref name="groups"/> groups of (centre, P_1 … P_m) in order; other kinds treat it as a plain batch.
+    /// <paramref name="step"/> (0-based) sets the regulariser's weight during its warm-up.
     /// </summary>
-    public (Tensor Total, Dictionary<string, Tensor> Terms) Compute(Tensor images, int groups)
+    public (Tensor Total, Dictionary<string, Tensor> Terms) Compute(Tensor images, int groups, int step)
     {
         _frozenEncoder?.Refresh();
         return _options.Kind switch
         {
             ModelKind.Autoencoder => Plain(images),
             ModelKind.BetaVae => Variational(images),
-            _ => GroupSupervised(images, groups),
+            _ => GroupSupervised(images, groups, RegulariserWeight(_options, step)),
         };
     }
+
+    /// <summary>λ_reg at <paramref name="step"/> (0-based): rising linearly over the warm-up, so step w − 1 is the first at full weight.</summary>
+    internal static double RegulariserWeight(DeaeTrainerOptions options, int step) =>
+        options.RegulariserWarmupSteps <= 0 ? options.RegulariserWeight
+            : options.RegulariserWeight * Math.Min(1.0, (step + 1.0) / options.RegulariserWarmupSteps);
 
     private (Tensor, Dictionary<string, Tensor>) Plain(Tensor images)
     {
@@ -80,7 +86,7 @@ internal sealed class DeaeObjective
         return (reconstruction.Plus(kl.Times(_options.Beta)), new() { ["recon"] = reconstruction, ["kl"] = kl });
     }
 
-    private (Tensor, Dictionary<string, Tensor>) GroupSupervised(Tensor images, int groups)
+    private (Tensor, Dictionary<string, Tensor>) GroupSupervised(Tensor images, int groups, double regulariserWeight)
     {
         int m = _layout.Count, z = _layout.Dimension;
         long count = images.shape[0];
@@ -160,8 +166,10 @@ internal sealed class DeaeObjective
 
         if (recodedInterpolations is not null)
         {
-            terms["reg"] = RegulariserLoss(recodedInterpolations, interpolatedTarget!, interpolatedMask!);
-            total = total.Plus(terms["reg"].Times(_options.RegulariserWeight));
+            // The spread is measured on this step's codes and held fixed, so shrinking them cannot lower the term.
+            var spread = _options.RegulariserScale == RegulariserScale.CodeSpread ? codes.detach().std(0).AtLeast(1e-6) : null;
+            terms["reg"] = RegulariserLoss(recodedInterpolations, interpolatedTarget!, interpolatedMask!, spread);
+            total = total.Plus(terms["reg"].Times(regulariserWeight));
         }
 
         return (total, terms);
@@ -201,11 +209,14 @@ internal sealed class DeaeObjective
         return (latents, mask, from.detach());
     }
 
-    /// <summary>Eq. 2: L1 (or, as in the research code, squared) distance between C's code and the re-encoded interpolation on every chunk but the interpolated one.</summary>
-    private Tensor RegulariserLoss(Tensor recoded, Tensor target, Tensor mask)
+    /// <summary>
+    /// Eq. 2: L1 (or, as in the research code, squared) distance between C's code and the re-encoded
+    /// interpolation on every chunk but the interpolated one; in units of <paramref name="spread"/> (per dimension) when given.
+    /// </summary>
+    private Tensor RegulariserLoss(Tensor recoded, Tensor target, Tensor mask, Tensor? spread)
     {
         var keep = mask.SubtractedFrom(1);
-        var difference = recoded - target;
+        var difference = spread is null ? recoded - target : (recoded - target) / spread;
         var distance = _options.RegulariserDistance == RegulariserDistance.Mse ? difference.square() : difference.abs();
         return (distance * keep).sum() / keep.sum().AtLeast(1);
     }

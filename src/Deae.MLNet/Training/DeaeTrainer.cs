@@ -123,7 +123,7 @@ public static class DeaeTrainer
             }
 
             var images = PixelCodec.ToTensor(data, indices, architecture.Output, device);
-            var (total, terms) = objective.Compute(images, options.GroupsPerBatch);
+            var (total, terms) = objective.Compute(images, options.GroupsPerBatch, step);
             optimizer.zero_grad();
             total.backward();
             optimizer.step();
@@ -141,7 +141,7 @@ public static class DeaeTrainer
             if (validation is not null && ((options.ValidateEvery > 0 && (step + 1) % options.ValidateEvery == 0) || step + 1 == options.Steps))
             {
                 watch.Stop(); // images per second counts training only
-                validationLosses = validation.Compute();
+                validationLosses = validation.Compute(step);
                 watch.Start();
                 model.AddValidation(new ValidationResult(step + 1, validationLosses));
                 report = true;
@@ -208,9 +208,9 @@ public static class DeaeTrainer
             throw new ArgumentException("LearningRate must be positive and SwapWeight, CycleWeight, RegulariserWeight and Beta not negative.");
         }
 
-        if (options.CheckpointEvery < 0 || options.ValidateEvery < 0)
+        if (options.CheckpointEvery < 0 || options.ValidateEvery < 0 || options.RegulariserWarmupSteps < 0)
         {
-            throw new ArgumentException($"CheckpointEvery ({options.CheckpointEvery}) and ValidateEvery ({options.ValidateEvery}) must not be negative.");
+            throw new ArgumentException($"CheckpointEvery ({options.CheckpointEvery}), ValidateEvery ({options.ValidateEvery}) and RegulariserWarmupSteps ({options.RegulariserWarmupSteps}) must not be negative.");
         }
 
         architecture.Validate();
@@ -255,8 +255,10 @@ public static class DeaeTrainer
     private static string Fingerprint(DeaeTrainerOptions o, DeaeArchitecture a, LatentLayout layout, ImageDataset data) =>
         $"kind={o.Kind}; arch={a}; layout={layout}; images={data.Count}x{data.Width}x{data.Height}x{data.Channels}; seed={o.Seed}; groups={o.GroupsPerBatch}; " +
         $"lr={o.LearningRate}; loss={o.PixelLoss}; w=({o.SwapWeight},{o.CycleWeight},{o.RegulariserWeight},{o.Beta}); interp={o.InterpolationsPerGroup}/{o.Interpolation}" +
+        (o.RegulariserWarmupSteps <= 0 ? string.Empty : $"; reg-warmup={o.RegulariserWarmupSteps}") +
         (o.RegulariserGradient == RegulariserGradient.EncoderAndDecoder ? string.Empty : $"; reg-gradient={o.RegulariserGradient}") +
-        (o.RegulariserDistance == RegulariserDistance.L1 ? string.Empty : $"; reg-distance={o.RegulariserDistance}");
+        (o.RegulariserDistance == RegulariserDistance.L1 ? string.Empty : $"; reg-distance={o.RegulariserDistance}") +
+        (o.RegulariserScale == RegulariserScale.CodeUnits ? string.Empty : $"; reg-scale={o.RegulariserScale}");
 
     /// <summary>A well-mixed seed per (run seed, step) (SplitMix64 finaliser).</summary>
     internal static long StepSeed(int seed, int step)

@@ -45,6 +45,23 @@ public enum RegulariserDistance
     Mse,
 }
 
+/// <summary>The units in which the DEAE regulariser measures its distance.</summary>
+public enum RegulariserScale
+{
+    /// <summary>
+    /// Code units, as Eq. 2 is written. The encoder can then lower the term by shrinking every code (the
+    /// decoder's first layer scales back up): measured, DEAE codes end 2.2× smaller than GSL-AE's.
+    /// </summary>
+    CodeUnits,
+
+    /// <summary>
+    /// Each dimension's distance divided by that dimension's standard deviation over the step's codes
+    /// (held fixed, no gradient): a network that only rescales its codes gets the same term, so the term
+    /// can only be lowered by re-encoding more consistently.
+    /// </summary>
+    CodeSpread,
+}
+
 /// <summary>
 /// Options of <see cref="DeaeTrainer"/>: one options class for every model kind. Read, never mutated,
 /// by the trainer.
@@ -88,6 +105,13 @@ public sealed class DeaeTrainerOptions
     /// </summary>
     public double RegulariserWeight = 0.01;
 
+    /// <summary>
+    /// Steps over which the regulariser's weight rises linearly from 0 to <see cref="RegulariserWeight"/>
+    /// (0: full weight from the first step, as the paper). Lets the autoencoder learn to draw before the
+    /// regulariser asks its re-encodings to be consistent.
+    /// </summary>
+    public int RegulariserWarmupSteps;
+
     /// <summary>Interpolations per group for the DEAE regulariser.</summary>
     public int InterpolationsPerGroup = 1;
 
@@ -96,6 +120,9 @@ public sealed class DeaeTrainerOptions
 
     /// <summary>The regulariser's distance on the non-interpolated chunks (L1 as in the paper, or MSE as in the research code).</summary>
     public RegulariserDistance RegulariserDistance = RegulariserDistance.L1;
+
+    /// <summary>The units of the regulariser's distance (code units as the paper, or relative to each dimension's spread).</summary>
+    public RegulariserScale RegulariserScale = RegulariserScale.CodeUnits;
 
     /// <summary>How the regulariser interpolates a chunk.</summary>
     public InterpolationMode Interpolation = InterpolationMode.PerDimensionUniform;

@@ -44,8 +44,11 @@ internal sealed class ValidationLoss : IDisposable
         DrawBatches(options, AboutValidationData(() => layout.Attributes.Select(data.AttributeIndex).ToArray()));
     }
 
-    /// <summary>The mean of every loss term (and "total") over the validation batches, weighted by their size.</summary>
-    public Dictionary<string, float> Compute()
+    /// <summary>
+    /// The mean of every loss term (and "total") over the validation batches, weighted by their size;
+    /// "total" weighs the regulariser as the training step <paramref name="step"/> (0-based) did.
+    /// </summary>
+    public Dictionary<string, float> Compute(int step)
     {
         using var noGradients = no_grad();
         _generator.manual_seed(DrawSeed);
@@ -55,7 +58,7 @@ internal sealed class ValidationLoss : IDisposable
         {
             using var scope = NewDisposeScope();
             var images = PixelCodec.ToTensor(_data, indices, _output, _device);
-            var (total, terms) = _objective.Compute(images, groups);
+            var (total, terms) = _objective.Compute(images, groups, step);
             Add(sums, "total", total.item<float>() * groups);
             foreach (var (name, value) in terms)
             {
