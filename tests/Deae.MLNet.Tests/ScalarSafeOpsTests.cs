@@ -33,6 +33,8 @@ public class ScalarSafeOpsTests
                 // ((3 + 1) × 0.5 + 1) ÷ 2 = 1.5, clamped to [0, 1] = 1; then 1 − 1 = 0, at least 0.25.
                 var value = a.Plus(b).Times(0.5).Plus(1L).DividedBy(2).ClampedTo(0, 1).SubtractedFrom(1).AtLeast(0.25);
                 Assert.Equal(0.25f, value.sum().item<float>() / 8, 1e-6);
+                Assert.Equal(0.0625f, value.Squared().sum().item<float>() / 8, 1e-6);
+                Assert.Equal(28L, ScalarSafeOps.Range(8, torch.CPU).sum().item<long>());
             }
         }
         finally

@@ -215,7 +215,7 @@ internal static class BenchTrainCommand
     {
         torch.manual_seed(1);
         using var network = new DeaeNetwork(architecture, variational: false);
-        var optimizer = optim.Adam(network.parameters(), lr: learningRate);
+        using var optimizer = new ScalarSafeOptimizers.Adam(network.parameters(), learningRate); // the trainer's optimizer
         using var images = torch.rand(encoded, architecture.Channels, architecture.ImageSize, architecture.ImageSize) * 2 - 1;
         using var codes = torch.randn(decoded, architecture.LatentDimension);
         var watch = new Stopwatch();
@@ -229,7 +229,7 @@ internal static class BenchTrainCommand
             using var scope = NewDisposeScope();
             var z = network.Encoder.forward(images);
             var x = network.Decoder.forward(codes);
-            var loss = z.square().mean() + x.square().mean();
+            var loss = z.Squared().mean().Plus(x.Squared().mean());
             optimizer.zero_grad();
             loss.backward();
             optimizer.step();

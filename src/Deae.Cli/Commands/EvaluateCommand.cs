@@ -98,7 +98,7 @@ internal static class EvaluateCommand
 
     private static string Row(ModelReport r) =>
         $"| {r.Model} | {F(r.Disentanglement.Mig)} | {F(r.Disentanglement.Sap)} | {F(r.Disentanglement.DciDisentanglement)} | {F(r.Disentanglement.DciCompleteness)} | {F(r.Disentanglement.DciInformativeness)} | {F(r.Disentanglement.Modularity)} | {F(r.Disentanglement.FactorVae)} | " +
-        $"{F(r.Control.Average(c => c.SwapTarget))} | {F(r.Control.Average(c => c.SwapOthersKept))} | {F(r.Control.Average(c => c.InterpolationOthersKept))} | {F(r.Control.Average(c => c.SwapResidual))} | {(r.InterpolationValidity is double v ? F(v) : "–")} |";
+        $"{F(r.Control.Average(c => c.SwapTarget))} | {F(r.Control.Average(c => c.SwapOthersKept))} | {F(r.Control.Average(c => c.InterpolationOthersKept))} | {F(r.Control.Average(c => c.SwapResidual))} | {F(r.Control.Average(c => c.SwapResidual) / r.CodeScale)} | {(r.InterpolationValidity is double v ? F(v) : "–")} |";
 
     /// <summary>Mean, over edits of every other attribute, of how often <paramref name="attribute"/> kept its value.</summary>
     private static double Bystander(ModelReport report, string attribute, Func<AttributeControl, IReadOnlyDictionary<string, double>> kept) =>
@@ -114,8 +114,8 @@ internal static class EvaluateCommand
         text.AppendLine($"Same budget for every model: {steps} steps on {train} images; scores on {heldOut} held-out images.");
         text.AppendLine($"Oracle accuracy on held-out real images: {string.Join(", ", oracles.RealImageAccuracy.Select(a => $"{a.Key} {a.Value:P1}"))}.");
         text.AppendLine();
-        text.AppendLine("| model | MIG | SAP | DCI-D | DCI-C | DCI-I | modularity | FactorVAE | swap: target | swap: others kept | interp.: others kept | swap residual | interp. validity |");
-        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        text.AppendLine("| model | MIG | SAP | DCI-D | DCI-C | DCI-I | modularity | FactorVAE | swap: target | swap: others kept | interp.: others kept | swap residual | swap residual ÷ code scale | interp. validity |");
+        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var report in reports)
         {
             text.AppendLine(Row(report));

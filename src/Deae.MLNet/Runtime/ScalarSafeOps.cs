@@ -36,6 +36,22 @@ internal static class ScalarSafeOps
     /// <summary><paramref name="value"/> − <paramref name="tensor"/>.</summary>
     public static Tensor SubtractedFrom(this Tensor tensor, double value) => tensor.neg().Plus(value);
 
+    /// <summary>0, 1, …, <paramref name="count"/> − 1 as a long tensor on <paramref name="device"/> (TorchSharp's <c>arange(n)</c> makes three temporary Scalars).</summary>
+    public static Tensor Range(long count, Device device)
+    {
+        using var start = 0L.ToScalar();
+        using var stop = count.ToScalar();
+        using var step = 1L.ToScalar();
+        return arange(start, stop, step, ScalarType.Int64, device);
+    }
+
+    /// <summary>
+    /// <paramref name="tensor"/>², as a product of two tensors: TorchSharp's <c>square()</c> is
+    /// <c>pow(2)</c> with a temporary Scalar (it failed the collection stress test). Same values and
+    /// gradients: libtorch computes pow(x, 2) as x·x, and doubling is exact.
+    /// </summary>
+    public static Tensor Squared(this Tensor tensor) => tensor.mul(tensor);
+
     /// <summary><paramref name="tensor"/> × <paramref name="factor"/>.</summary>
     public static Tensor Times(this Tensor tensor, double factor)
     {

@@ -198,7 +198,7 @@ internal sealed class DeaeObjective
         var attribute = randint(m, [groups * n], generator: _random, device: device);
         // P_k for k != a differs from C in a (it shares only k); with one attribute P_1 is all there is.
         var partner = m > 1 ? attribute.Plus(1).Plus(randint(m - 1, [groups * n], generator: _random, device: device)).Modulo(m) : zeros_like(attribute);
-        var groupIndex = arange(groups, device: device).repeat_interleave(n);
+        var groupIndex = ScalarSafeOps.Range(groups, device).repeat_interleave(n);
         var from = centre.index_select(0, groupIndex);
         var to = partners[groupIndex, partner];
         var mask = _masks.index_select(0, attribute);
@@ -217,7 +217,7 @@ internal sealed class DeaeObjective
     {
         var keep = mask.SubtractedFrom(1);
         var difference = spread is null ? recoded - target : (recoded - target) / spread;
-        var distance = _options.RegulariserDistance == RegulariserDistance.Mse ? difference.square() : difference.abs();
+        var distance = _options.RegulariserDistance == RegulariserDistance.Mse ? difference.Squared() : difference.abs();
         return (distance * keep).sum() / keep.sum().AtLeast(1);
     }
 
@@ -229,6 +229,6 @@ internal sealed class DeaeObjective
     private static Tensor KlDivergence(Tensor mean, Tensor logVariance, Tensor images)
     {
         double perImage = images.shape[1] * images.shape[2] * images.shape[3];
-        return (logVariance.Plus(1) - mean.square() - logVariance.exp()).sum().Times(-0.5 / (images.shape[0] * perImage));
+        return (logVariance.Plus(1) - mean.Squared() - logVariance.exp()).sum().Times(-0.5 / (images.shape[0] * perImage));
     }
 }

@@ -83,7 +83,7 @@ public static class DeaeTrainer
     private static void Optimise(DeaeModel model, ImageDataset data, ImageDataset? validationData, DeaeTrainerOptions options, int[] attributeIndices, string? resumeFrom, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
         var (network, architecture, layout, device) = (model.Network, model.Architecture, model.Layout, model.Device);
-        using var optimizer = optim.Adam(network.parameters(), lr: options.LearningRate);
+        using var optimizer = new ScalarSafeOptimizers.Adam(network.parameters(), options.LearningRate);
         string fingerprint = Fingerprint(options, architecture, layout, data);
         int start = resumeFrom is null ? 0 : TrainingCheckpoint.Load(resumeFrom, model, optimizer, fingerprint);
 
