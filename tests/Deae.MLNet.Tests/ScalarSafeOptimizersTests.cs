@@ -86,26 +86,12 @@ public class ScalarSafeOptimizersTests
     {
         using var network = Network(2);
         using var optimizer = new ScalarSafeOptimizers.Adam(network.parameters(), 1e-3);
-        using var stop = new CancellationTokenSource();
-        var collector = Task.Run(() =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                GC.Collect();
-                GC.WaitForPendingFinalizers();
-            }
-        });
-        try
+        await using (new CollectionPressure())
         {
             for (int step = 0; step < Steps; step++)
             {
                 Step(network, optimizer, step);
             }
-        }
-        finally
-        {
-            stop.Cancel();
-            await collector;
         }
 
         Assert.All(Weights(network).SelectMany(w => w), w => Assert.True(float.IsFinite(w)));
