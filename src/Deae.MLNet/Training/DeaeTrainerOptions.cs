@@ -49,8 +49,9 @@ public enum RegulariserDistance
 public enum RegulariserScale
 {
     /// <summary>
-    /// Code units, as Eq. 2 is written. The encoder can then lower the term by shrinking every code (the
-    /// decoder's first layer scales back up): measured, DEAE codes end 2.2× smaller than GSL-AE's.
+    /// Code units, as Eq. 2 is written. The encoder could then lower the term by shrinking every code (the
+    /// decoder's first layer scales back up). Measured: DEAE's codes end 2.2× (600 steps) to 3.9× (2400)
+    /// smaller than GSL-AE's — with <see cref="CodeSpread"/> too, so the small codes are not only this.
     /// </summary>
     CodeUnits,
 
