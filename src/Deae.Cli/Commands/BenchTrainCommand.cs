@@ -102,10 +102,10 @@ internal static class BenchTrainCommand
             double peakRound = MatmulPeakFlops();
             return (Deae: deaeRound, Bare: bareRound, Gsl: gslRound, Peak: peakRound, Overhead: deaeRound / bareRound, Utilisation: flopsPerStep / deaeRound / peakRound);
         }).ToList();
-        var median = rounds.OrderBy(r => r.Overhead).ElementAt(Rounds / 2);
-        var (deae, bare, peak) = (median.Deae, median.Bare, median.Peak);
-        double utilisation = rounds.Select(r => r.Utilisation).Order().ElementAt(Rounds / 2);
-        double gsl = rounds.Select(r => r.Gsl).Order().ElementAt(Rounds / 2);
+        // Each figure comes from its own median round, and the figures derived together from that round.
+        var overheadRound = Median(rounds, r => r.Overhead);
+        var utilisationRound = Median(rounds, r => r.Utilisation);
+        double gsl = Median(rounds, r => r.Gsl).Gsl;
 
         // Peak memory is measured in fresh processes, one per data set size, so that neither run's
         // allocator history inflates the other's; the median of three, because single peaks here vary
@@ -119,16 +119,16 @@ internal static class BenchTrainCommand
         {
             ["configuration"] = $"{architecture}; {groups} groups/step; {interpolations} interpolation(s)/group",
             ["threads"] = torch.get_num_threads(),
-            ["seconds_per_step_deae"] = Math.Round(deae, 4),
-            ["seconds_per_step_bare"] = Math.Round(bare, 4),
-            ["step_overhead_ratio"] = Math.Round(deae / bare, 3),
+            ["seconds_per_step_deae"] = Math.Round(overheadRound.Deae, 4),
+            ["seconds_per_step_bare"] = Math.Round(overheadRound.Bare, 4),
+            ["step_overhead_ratio"] = Math.Round(overheadRound.Overhead, 3),
             ["step_overhead_ratio_rounds"] = rounds.Select(r => Math.Round(r.Overhead, 3)).ToArray(),
             ["training_flop_per_step"] = flopsPerStep,
-            ["achieved_gflops"] = Math.Round(flopsPerStep / deae / 1e9, 2),
-            ["matmul_peak_gflops"] = Math.Round(peak / 1e9, 2),
-            ["flop_utilisation"] = Math.Round(utilisation, 3),
+            ["achieved_gflops"] = Math.Round(flopsPerStep / utilisationRound.Deae / 1e9, 2),
+            ["matmul_peak_gflops"] = Math.Round(utilisationRound.Peak / 1e9, 2),
+            ["flop_utilisation"] = Math.Round(utilisationRound.Utilisation, 3),
             ["flop_utilisation_rounds"] = rounds.Select(r => Math.Round(r.Utilisation, 3)).ToArray(),
-            ["images_per_second_deae"] = Math.Round(groups * (m + 1) / deae, 1),
+            ["images_per_second_deae"] = Math.Round(groups * (m + 1) / Median(rounds, r => r.Deae).Deae, 1),
             ["images_per_second_gslae"] = Math.Round(groups * (m + 1) / gsl, 1),
             ["dataset_n"] = small.Count,
             ["dataset_4n"] = large.Count,
@@ -162,7 +162,10 @@ internal static class BenchTrainCommand
     }
 
     private static long MedianPeak(int images, int steps, DeaeArchitecture architecture) =>
-        Enumerable.Range(0, 3).Select(_ => MeasureInChild(images, steps, architecture)).Order().ElementAt(1);
+        Median(Enumerable.Range(0, 3).Select(_ => MeasureInChild(images, steps, architecture)).ToList(), peak => peak);
+
+    /// <summary>The item with the median <paramref name="key"/> (an odd count of items).</summary>
+    private static T Median<T>(IReadOnlyList<T> items, Func<T, double> key) => items.OrderBy(key).ElementAt(items.Count / 2);
 
     private static long MeasureInChild(int images, int steps, DeaeArchitecture architecture)
     {
@@ -216,7 +219,7 @@ internal static class BenchTrainCommand
         torch.manual_seed(1);
         using var network = new DeaeNetwork(architecture, variational: false);
         using var optimizer = new ScalarSafeOptimizers.Adam(network.parameters(), learningRate); // the trainer's optimizer
-        using var images = torch.rand(encoded, architecture.Channels, architecture.ImageSize, architecture.ImageSize) * 2 - 1;
+        using var images = torch.rand(encoded, architecture.Channels, architecture.ImageSize, architecture.ImageSize).Times(2).Plus(-1.0);
         using var codes = torch.randn(decoded, architecture.LatentDimension);
         var watch = new Stopwatch();
         for (int step = 0; step < steps + 2; step++)

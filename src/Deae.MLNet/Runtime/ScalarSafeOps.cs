@@ -14,7 +14,7 @@ namespace Deae.MLNet.Runtime;
 internal static class ScalarSafeOps
 {
     // Rooted for the life of the process, so never finalised.
-    private static readonly Scalar One = 1.ToScalar();
+    internal static readonly Scalar One = 1.ToScalar();
 
     /// <summary><paramref name="left"/> + <paramref name="right"/>.</summary>
     public static Tensor Plus(this Tensor left, Tensor right) => left.add(right, One);

@@ -19,10 +19,10 @@ internal static class ScalarSafeOptimizers
     /// </summary>
     internal sealed class Adam : TorchSharp.Modules.Adam
     {
-        // Rooted for the life of the process, so never finalised: the alpha of the eps addition.
-        private static readonly Scalar One = 1.ToScalar();
-
-        /// <summary>Adam over <paramref name="parameters"/> (TorchSharp's defaults for everything but the learning rate).</summary>
+        /// <summary>
+        /// Adam over <paramref name="parameters"/> with TorchSharp's defaults for everything but the learning
+        /// rate: no weight decay, no AMSGrad, minimising — the only update <see cref="step"/> implements.
+        /// </summary>
         public Adam(IEnumerable<Parameter> parameters, double learningRate)
             : base(parameters, lr: learningRate)
         {
@@ -32,15 +32,13 @@ internal static class ScalarSafeOptimizers
         public override Tensor step(Func<Tensor>? closure = null) => _step<ParamGroup>(group =>
         {
             var options = (Options)group.Options;
-            double beta1 = options.beta1!.Value, beta2 = options.beta2!.Value, weightDecay = options.weight_decay!.Value;
+            double beta1 = options.beta1!.Value, beta2 = options.beta2!.Value;
             double eps = options.eps!.Value, learningRate = options.LearningRate!.Value;
-            bool amsgrad = options.amsgrad!.Value, maximize = options.maximize!.Value;
             using var beta1Scalar = beta1.ToScalar();
             using var beta2Scalar = beta2.ToScalar();
             using var oneMinusBeta1 = (1 - beta1).ToScalar();
             using var oneMinusBeta2 = (1 - beta2).ToScalar();
             using var epsScalar = eps.ToScalar();
-            using var weightDecayScalar = weightDecay.ToScalar();
 
             foreach (var parameter in group.Parameters)
             {
@@ -51,36 +49,14 @@ internal static class ScalarSafeOptimizers
                     continue;
                 }
 
-                if (maximize)
-                {
-                    grad = grad.neg();
-                }
-
                 state.step += 1;
                 double biasCorrection1 = 1 - Math.Pow(beta1, state.step);
                 double biasCorrection2 = 1 - Math.Pow(beta2, state.step);
-                if (weightDecay != 0)
-                {
-                    grad = grad.add(parameter, weightDecayScalar);
-                }
-
                 state.exp_avg.mul_(beta1Scalar).add_(grad, oneMinusBeta1);
                 state.exp_avg_sq.mul_(beta2Scalar).addcmul_(grad, grad.conj(), oneMinusBeta2);
 
                 using var sqrtBiasCorrection2 = Math.Sqrt(biasCorrection2).ToScalar();
-                Tensor denominator;
-                if (amsgrad)
-                {
-                    var previous = state.max_exp_avg_sq;
-                    state.max_exp_avg_sq = maximum(previous, state.exp_avg_sq).DetachFromDisposeScope();
-                    previous.Dispose();
-                    denominator = state.max_exp_avg_sq.sqrt().div(sqrtBiasCorrection2).add_(epsScalar, One);
-                }
-                else
-                {
-                    denominator = state.exp_avg_sq.sqrt().div(sqrtBiasCorrection2).add_(epsScalar, One);
-                }
-
+                var denominator = state.exp_avg_sq.sqrt().div(sqrtBiasCorrection2).add_(epsScalar, ScalarSafeOps.One);
                 using var negativeStepSize = (-(learningRate / biasCorrection1)).ToScalar();
                 parameter.addcdiv_(state.exp_avg, denominator, negativeStepSize);
             }

@@ -67,7 +67,7 @@ internal sealed class DeaeObjective
     }
 
     /// <summary>λ_reg at <paramref name="step"/> (0-based): rising linearly over the warm-up, so step w − 1 is the first at full weight.</summary>
-    internal static double RegulariserWeight(DeaeTrainerOptions options, int step) =>
+    private static double RegulariserWeight(DeaeTrainerOptions options, int step) =>
         options.RegulariserWarmupSteps <= 0 ? options.RegulariserWeight
             : options.RegulariserWeight * Math.Min(1.0, (step + 1.0) / options.RegulariserWarmupSteps);
 
