@@ -1,4 +1,6 @@
 using Deae.MLNet.Data;
+using Deae.MLNet.Data.Sprites;
+using Deae.MLNet.IO;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -6,15 +8,17 @@ namespace Deae.MLNet.Evaluation;
 
 /// <summary>
 /// Reads every attribute of a synthesized image: the Fonts-like colours from pixels (<see cref="ColorOracle"/>),
-/// every other attribute with an ML.NET multiclass classifier (SdcaMaximumEntropy) trained on real images.
+/// every attribute of a dSprites-like set by matching rendered templates (<see cref="SpriteOracle"/>), and any
+/// other attribute with an ML.NET multiclass classifier (SdcaMaximumEntropy) trained on real images.
 /// The classifiers see each pixel's distance from the border colour (the glyph's shape, whatever its
 /// colours), so letter, size and font are judged independently of the colour attributes. Each
-/// classifier's accuracy on held-out real images bounds what edits can be shown to do.
+/// oracle's accuracy on held-out real images bounds what edits can be shown to do.
 /// </summary>
 public sealed class AttributeOracles
 {
     private readonly ImageDataset _reference;
     private readonly Dictionary<string, Func<byte[][], string[]>> _readers = new(StringComparer.Ordinal);
+    private SpriteOracle? _sprites;
 
     private AttributeOracles(ImageDataset reference) => _reference = reference;
 
@@ -29,24 +33,14 @@ public sealed class AttributeOracles
         var (train, test) = data.Split(0.25, seed);
         var accuracy = new Dictionary<string, double>(StringComparer.Ordinal);
         var ml = new MLContext(seed);
+        oracles._sprites = SpriteOracle.CanRead(data) ? SpriteOracle.For(data) : null;
+        var testImages = Enumerable.Range(0, test.Count).Select(i => test.GetPixels(i).ToArray()).ToArray();
         foreach (var attribute in data.Attributes)
         {
-            if (data.Channels == 3 && attribute.Name == SwapEvaluator.Background)
-            {
-                oracles._readers[attribute.Name] = images => images.Select(i => ColorOracle.Background(i, data.Width, data.Height).Name).ToArray();
-            }
-            else if (data.Channels == 3 && attribute.Name == SwapEvaluator.FontColor)
-            {
-                oracles._readers[attribute.Name] = images => images.Select(i => ColorOracle.Font(i, data.Width, data.Height).Name).ToArray();
-            }
-            else
-            {
-                oracles._readers[attribute.Name] = Classifier(ml, train, attribute.Name);
-            }
-
+            oracles._readers[attribute.Name] = oracles.Reader(ml, train, attribute.Name);
             int column = data.AttributeIndex(attribute.Name);
-            var predicted = oracles.Read(attribute.Name, Enumerable.Range(0, test.Count).Select(i => test.GetPixels(i).ToArray()).ToArray());
-            accuracy[attribute.Name] = Enumerable.Range(0, test.Count).Average(i => predicted[i] == test.GetValue(i, column) ? 1.0 : 0.0);
+            var shown = oracles.Shows(attribute.Name, testImages, Enumerable.Range(0, test.Count).Select(i => test.GetValue(i, column)).ToArray());
+            accuracy[attribute.Name] = shown.Average(s => s ? 1.0 : 0.0);
         }
 
         oracles.RealImageAccuracy = accuracy;
@@ -62,8 +56,65 @@ public sealed class AttributeOracles
             : throw new ArgumentException($"There is no oracle for attribute '{attribute}' (attributes: {string.Join(", ", _readers.Keys)}).");
     }
 
+    /// <summary>
+    /// For each image, whether it shows <paramref name="values"/>[i] of <paramref name="attribute"/>: the oracle reads
+    /// that value, or (sprite orientation) one that looks identical for the shape the image shows.
+    /// </summary>
+    public bool[] Shows(string attribute, byte[][] images, IReadOnlyList<string> values)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(values);
+        if (images.Length != values.Count)
+        {
+            throw new ArgumentException($"{images.Length} images but {values.Count} values of '{attribute}'.", nameof(values));
+        }
+
+        // Reading first checks the attribute and, for sprites, measures every image once (in parallel; remembered).
+        var read = Read(attribute, images);
+        return _sprites is SpriteOracle sprites
+            ? images.Select((image, i) => sprites.Shows(attribute, sprites.Read(image), values[i])).ToArray()
+            : read.Select((value, i) => value == values[i]).ToArray();
+    }
+
+    /// <summary>
+    /// Whether real image <paramref name="x"/> of <paramref name="data"/> would look the same with image
+    /// <paramref name="y"/>'s value of the attribute in <paramref name="column"/> (equal values; for sprite
+    /// orientations, values the shape's symmetry makes identical), so a swap between them shows nothing.
+    /// </summary>
+    internal bool LookAlike(ImageDataset data, int column, int x, int y) =>
+        _sprites is SpriteOracle sprites && data.Attributes[column].Name == SpritesGenerator.AttributeNames[2]
+            ? sprites.LookAlike(data.GetValue(x, data.AttributeIndex(SpritesGenerator.AttributeNames[0])), data.GetValue(x, column), data.GetValue(y, column))
+            : data.GetLabel(x, column) == data.GetLabel(y, column);
+
     /// <summary>The attributes the oracles read.</summary>
     public IEnumerable<string> Attributes => _reference.Attributes.Select(a => a.Name);
+
+    private Func<byte[][], string[]> Reader(MLContext ml, ImageDataset train, string attribute)
+    {
+        if (_sprites is SpriteOracle sprites)
+        {
+            return images => ParallelRead(images, image => sprites.ValueOf(attribute, sprites.Read(image)));
+        }
+
+        if (train.Channels == 3 && attribute == SwapEvaluator.Background)
+        {
+            return images => images.Select(i => ColorOracle.Background(i, train.Width, train.Height).Name).ToArray();
+        }
+
+        if (train.Channels == 3 && attribute == SwapEvaluator.FontColor)
+        {
+            return images => images.Select(i => ColorOracle.Font(i, train.Width, train.Height).Name).ToArray();
+        }
+
+        return Classifier(ml, train, attribute);
+    }
+
+    private static string[] ParallelRead(byte[][] images, Func<byte[], string> read)
+    {
+        var values = new string[images.Length];
+        ParallelWork.For(images.Length, null, i => values[i] = read(images[i]));
+        return values;
+    }
 
     private static Func<byte[][], string[]> Classifier(MLContext ml, ImageDataset train, string attribute)
     {

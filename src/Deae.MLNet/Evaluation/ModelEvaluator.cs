@@ -57,7 +57,7 @@ public static class ModelEvaluator
         var reconstructions = model.Decode(codes);
         var reconstructionRead = layout.Attributes.Select((attribute, k) => (attribute, k)).ToDictionary(
             a => a.attribute,
-            a => oracles.Read(a.attribute, reconstructions).Select((value, i) => value == heldOut.GetValue(i, columns[a.k]) ? 1.0 : 0.0).Average());
+            a => oracles.Shows(a.attribute, reconstructions, Enumerable.Range(0, heldOut.Count).Select(i => heldOut.GetValue(i, columns[a.k])).ToArray()).Average(s => s ? 1.0 : 0.0));
 
         var random = new Random(seed);
         var control = new List<AttributeControl>();
@@ -65,18 +65,19 @@ public static class ModelEvaluator
         for (int k = 0; k < layout.Count; k++)
         {
             var range = layout.Range(k);
-            var chosen = Pairs(heldOut, columns[k], pairs, random);
+            int column = columns[k];
+            var chosen = Pairs(heldOut, column, pairs, random, (x, y) => oracles.LookAlike(heldOut, column, x, y));
             var swapped = chosen.Select(p => WithChunk(codes[p.X], codes[p.Y], range, 1f)).ToList();
             var halfway = chosen.Select(p => WithChunk(codes[p.X], codes[p.Y], range, 0.5f)).ToList();
             var swapImages = model.Decode(swapped);
             var halfImages = model.Decode(halfway);
             string attribute = layout.Attributes[k];
-            var target = oracles.Read(attribute, swapImages);
+            var target = oracles.Shows(attribute, swapImages, chosen.Select(p => heldOut.GetValue(p.Y, column)).ToArray());
             var (swapKept, swapKeptBy) = OthersKept(oracles, heldOut, layout, columns, k, chosen, swapImages);
             var (halfKept, halfKeptBy) = OthersKept(oracles, heldOut, layout, columns, k, chosen, halfImages);
             control.Add(new AttributeControl(
                 attribute,
-                chosen.Select((p, n) => target[n] == heldOut.GetValue(p.Y, columns[k]) ? 1.0 : 0.0).Average(),
+                target.Average(t => t ? 1.0 : 0.0),
                 swapKept,
                 Residual(model, swapImages, swapped, range),
                 halfKept,
@@ -107,9 +108,13 @@ public static class ModelEvaluator
         return total / dimensions;
     }
 
-    /// <summary>Pairs of images whose values of the attribute differ (for colours: the donor's value is not the image's other colour).</summary>
-    internal static List<(int X, int Y)> Pairs(ImageDataset data, int column, int count, Random random)
+    /// <summary>
+    /// Pairs of images whose values of the attribute differ (for colours: the donor's value is not the image's
+    /// other colour; with <paramref name="lookAlike"/>: X would not look the same with Y's value).
+    /// </summary>
+    internal static List<(int X, int Y)> Pairs(ImageDataset data, int column, int count, Random random, Func<int, int, bool>? lookAlike = null)
     {
+        lookAlike ??= (x, y) => data.GetLabel(x, column) == data.GetLabel(y, column);
         string name = data.Attributes[column].Name;
         int other = name switch
         {
@@ -121,7 +126,7 @@ public static class ModelEvaluator
         for (int tries = 0; pairs.Count < count && tries < count * 100; tries++)
         {
             int x = random.Next(data.Count), y = random.Next(data.Count);
-            if (data.GetLabel(x, column) != data.GetLabel(y, column) && (other < 0 || data.GetValue(y, column) != data.GetValue(x, other)))
+            if (!lookAlike(x, y) && (other < 0 || data.GetValue(y, column) != data.GetValue(x, other)))
             {
                 pairs.Add((x, y));
             }
@@ -155,11 +160,11 @@ public static class ModelEvaluator
                 continue;
             }
 
-            var read = oracles.Read(layout.Attributes[k], images);
+            var shows = oracles.Shows(layout.Attributes[k], images, pairs.Select(p => data.GetValue(p.X, columns[k])).ToArray());
             int same = 0;
             for (int n = 0; n < pairs.Count; n++)
             {
-                bool keeps = read[n] == data.GetValue(pairs[n].X, columns[k]);
+                bool keeps = shows[n];
                 kept[n] &= keeps;
                 same += keeps ? 1 : 0;
             }

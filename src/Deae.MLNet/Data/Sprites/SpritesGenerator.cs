@@ -94,22 +94,29 @@ public static class SpritesGenerator
 
     private static byte[] RenderOne(int[] label, SpritesOptions options)
     {
-        int size = options.ImageSize;
-        string shape = options.Shapes[label[0]];
-        double scale = Spaced(0.5, 1.0, options.ScaleCount)[label[1]];
-        double angle = 2 * Math.PI * label[2] / options.OrientationCount;
-        double px = Spaced(0, 1, options.PositionCount)[label[3]];
-        double py = Spaced(0, 1, options.PositionCount)[label[4]];
+        var positions = Spaced(0, 1, options.PositionCount);
+        return Render(
+            options.Shapes[label[0]],
+            Spaced(0.5, 1.0, options.ScaleCount)[label[1]],
+            2 * Math.PI * label[2] / options.OrientationCount,
+            positions[label[3]],
+            positions[label[4]],
+            options.ImageSize);
+    }
 
-        // The largest radius plus a pixel, so every scale shares the same positions and no shape touches the edge.
-        float margin = (UnitRadius * size) + 1f;
-        float cx = (float)(margin + (px * (size - (2 * margin))));
-        float cy = (float)(margin + (py * (size - (2 * margin))));
+    /// <summary>
+    /// Renders one sprite from its generating values: <paramref name="shape"/> at <paramref name="scale"/> (of the
+    /// largest size), turned by <paramref name="angle"/> radians, centred at <see cref="PixelCentre"/> of the
+    /// positions <paramref name="x"/> and <paramref name="y"/> in [0, 1]. The oracle that reads sprites renders
+    /// its templates here, so it measures against exactly what the data set contains.
+    /// </summary>
+    internal static byte[] Render(string shape, double scale, double angle, double x, double y, int size)
+    {
         using var bitmap = new SKBitmap(new SKImageInfo(size, size, SKColorType.Gray8, SKAlphaType.Opaque));
         using (var canvas = new SKCanvas(bitmap))
         {
             canvas.Clear(SKColors.Black);
-            canvas.Translate(cx, cy);
+            canvas.Translate(PixelCentre(x, size), PixelCentre(y, size));
             canvas.RotateRadians((float)angle);
             canvas.Scale((float)(scale * UnitRadius * size));
             using var paint = new SKPaint { Color = SKColors.White, IsAntialias = false, Style = SKPaintStyle.Fill };
@@ -119,6 +126,27 @@ public static class SpritesGenerator
 
         return PixelBuffer.CopyOf(bitmap.GetPixelSpan());
     }
+
+    /// <summary>The pixel coordinate of a sprite's centre at <paramref name="position"/> in [0, 1] along one axis.</summary>
+    internal static float PixelCentre(double position, int size)
+    {
+        // The largest radius plus a pixel, so every scale shares the same positions and no shape touches the edge.
+        float margin = (UnitRadius * size) + 1f;
+        return (float)(margin + (position * (size - (2 * margin))));
+    }
+
+    /// <summary>
+    /// How many rotations in a full turn map <paramref name="shape"/> onto itself: 4 for the square, 2 for the
+    /// ellipse, 1 for the heart. Orientations that differ by a multiple of 2π / this look the same, so no
+    /// one can read them apart from pixels (dSprites has the same ambiguity).
+    /// </summary>
+    public static int RotationalSymmetry(string shape) => shape switch
+    {
+        "square" => 4,
+        "ellipse" => 2,
+        "heart" => 1,
+        _ => throw new ArgumentException($"'{shape}' is not a shape (shapes: {string.Join(", ", ShapeNames)}).", nameof(shape)),
+    };
 
     /// <summary>The shape's outline inside the unit circle.</summary>
     private static SKPath UnitShape(string shape)
