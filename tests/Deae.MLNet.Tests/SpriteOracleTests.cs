@@ -70,6 +70,16 @@ public class SpriteOracleTests
     }
 
     [Fact]
+    public void AnImageChangedInPlaceIsReadAgain()
+    {
+        int size = Sprites.Value.Width;
+        var buffer = Render(["square", "1", "0", "0.5", "0.5"], size);
+        Assert.Equal("square", Oracle.Value.ValueOf("shape", Oracle.Value.Read(buffer)));
+        Render(["heart", "1", "0", "0.5", "0.5"], size).CopyTo(buffer, 0);
+        Assert.Equal("heart", Oracle.Value.ValueOf("shape", Oracle.Value.Read(buffer)));
+    }
+
+    [Fact]
     public void OrientationsThatAShapesSymmetryMakesIdenticalLookAlike()
     {
         var angles = Sprites.Value.Attributes[2].Values;

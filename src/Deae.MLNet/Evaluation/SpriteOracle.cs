@@ -41,7 +41,7 @@ public sealed class SpriteOracle
     private readonly float[] _yCentres;
     private readonly IReadOnlyList<AttributeDefinition> _attributes;
     private readonly Template[] _templates;
-    private readonly ConditionalWeakTable<byte[], StrongBox<SpriteReading>> _readings = new();
+    private readonly ConditionalWeakTable<byte[], Remembered> _readings = new();
 
     private SpriteOracle(ImageDataset data)
     {
@@ -90,7 +90,11 @@ public sealed class SpriteOracle
             : throw new ArgumentException($"The data set is not a dSprites-like set: it needs one channel, square images and the attributes {string.Join(", ", SpritesGenerator.AttributeNames)} with numeric values.", nameof(data));
     }
 
-    /// <summary>Reads shape, scale, orientation and position from a single-channel image (remembered per array, since every attribute is read from the same images).</summary>
+    /// <summary>
+    /// Reads shape, scale, orientation and position from a single-channel image. Readings are remembered per
+    /// array (every attribute is read from the same images) together with a hash of its bytes, so an array
+    /// whose pixels were changed since is measured again.
+    /// </summary>
     public SpriteReading Read(byte[] image)
     {
         ArgumentNullException.ThrowIfNull(image);
@@ -99,7 +103,15 @@ public sealed class SpriteOracle
             throw new ArgumentException($"The image has {image.Length} bytes; a {_size}×{_size} single-channel sprite has {_size * _size}.", nameof(image));
         }
 
-        return _readings.GetValue(image, i => new StrongBox<SpriteReading>(Measure(i))).Value;
+        int hash = Hash(image);
+        if (_readings.TryGetValue(image, out var remembered) && remembered.Hash == hash)
+        {
+            return remembered.Reading;
+        }
+
+        var reading = Measure(image);
+        _readings.AddOrUpdate(image, new Remembered(hash, reading));
+        return reading;
     }
 
     /// <summary>The value name of <paramref name="attribute"/> in a reading.</summary>
@@ -208,12 +220,21 @@ public sealed class SpriteOracle
         return best;
     }
 
+    private static int Hash(byte[] image)
+    {
+        var hash = default(HashCode);
+        hash.AddBytes(image);
+        return hash.ToHashCode();
+    }
+
     private static double[] Numbers(AttributeDefinition attribute) => attribute.Values.Select(v => Number(v, attribute)).ToArray();
 
     private static double Number(string value, AttributeDefinition attribute) =>
         double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double number)
             ? number
             : throw new ArgumentException($"'{value}' is not a value of attribute '{attribute.Name}' (values are numbers such as {attribute.Values[0]}).");
+
+    private sealed record Remembered(int Hash, SpriteReading Reading);
 
     /// <summary>One rendered (shape, scale, orientation): its pixels inside their bounding box and its centre of mass.</summary>
     private sealed class Template
