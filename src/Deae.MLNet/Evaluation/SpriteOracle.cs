@@ -154,12 +154,13 @@ public sealed class SpriteOracle
     private SpriteReading Measure(byte[] image)
     {
         int size = _size;
+        var intensity = Normalised(image);
         double mass = 0, mx = 0, my = 0;
         for (int y = 0; y < size; y++)
         {
             for (int x = 0; x < size; x++)
             {
-                double v = image[(y * size) + x] / 255.0;
+                double v = intensity[(y * size) + x];
                 mass += v;
                 mx += v * x;
                 my += v * y;
@@ -169,11 +170,25 @@ public sealed class SpriteOracle
         // An empty image has no centre of mass; read it as centred (it matches no template well anyway).
         double cx = mass > 1e-6 ? mx / mass : (size - 1) / 2.0, cy = mass > 1e-6 ? my / mass : (size - 1) / 2.0;
         var finalists = _templates
-            .Select(template => (Template: template, Score: template.Distance(image, size, mass, cx, cy)))
+            .Select(template => (Template: template, Score: template.Distance(intensity, size, mass, cx, cy)))
             .OrderBy(t => t.Score)
             .Take(Finalists)
             .Select(t => Placed(t.Template, cx, cy));
-        return finalists.MinBy(reading => L1(image, Render(reading)));
+        return finalists.MinBy(reading => L1(intensity, Render(reading)));
+    }
+
+    /// <summary>
+    /// Intensities in [0, 1] stretched so that the sprite's brightest pixels are 1. A decoder often draws a
+    /// sprite fainter than white; unstretched, L1 against white templates would favour the smallest one,
+    /// whatever size the faint shape has.
+    /// </summary>
+    private static float[] Normalised(byte[] image)
+    {
+        // The mean of the brightest few pixels, so that one stray bright pixel does not set the scale.
+        const int brightest = 8;
+        float peak = image.OrderDescending().Take(brightest).Average(b => (float)b) / 255f;
+        float gain = peak > 0.05f ? 1f / peak : 1f;
+        return image.Select(b => MathF.Min(1f, b / 255f * gain)).ToArray();
     }
 
     /// <summary>The reading of <paramref name="template"/> put where the image's centre of mass says it is.</summary>
@@ -192,12 +207,12 @@ public sealed class SpriteOracle
     private byte[] Render(SpriteReading reading) =>
         SpritesGenerator.Render(_shapes[reading.Shape], _scales[reading.Scale], _angles[reading.Orientation], _xs[reading.PositionX], _ys[reading.PositionY], _size);
 
-    private static long L1(byte[] a, byte[] b)
+    private static double L1(float[] intensity, byte[] rendered)
     {
-        long sum = 0;
-        for (int i = 0; i < a.Length; i++)
+        double sum = 0;
+        for (int i = 0; i < intensity.Length; i++)
         {
-            sum += Math.Abs(a[i] - b[i]);
+            sum += Math.Abs(intensity[i] - (rendered[i] / 255f));
         }
 
         return sum;
@@ -297,7 +312,7 @@ public sealed class SpriteOracle
         }
 
         /// <summary>L1 between the image and this template moved onto the image's centre of mass, counting the image's mass outside the template's box.</summary>
-        public double Distance(byte[] image, int size, double mass, double cx, double cy)
+        public double Distance(float[] image, int size, double mass, double cx, double cy)
         {
             int dx = (int)Math.Round(cx - CentreX), dy = (int)Math.Round(cy - CentreY);
             double distance = 0, covered = 0;
@@ -308,7 +323,7 @@ public sealed class SpriteOracle
                 for (int x = 0; x < _width; x++)
                 {
                     int ix = _left + x + dx;
-                    float v = rowInside && ix >= 0 && ix < size ? image[(iy * size) + ix] / 255f : 0f;
+                    float v = rowInside && ix >= 0 && ix < size ? image[(iy * size) + ix] : 0f;
                     distance += Math.Abs(v - _mask[(y * _width) + x]);
                     covered += v;
                 }
