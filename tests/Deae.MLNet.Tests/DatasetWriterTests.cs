@@ -93,5 +93,32 @@ public class DatasetWriterTests
         Assert.Contains("000003.png", error.Message);
         var missingColumn = Assert.Throws<ArgumentException>(() => DatasetReader.Read(manifest, ["letter", "colour"]));
         Assert.Contains("'colour'", missingColumn.Message);
+
+        File.Delete(image);
+        var missing = Assert.Throws<FileNotFoundException>(() => DatasetReader.Read(manifest));
+        Assert.Contains("000003.png", missing.Message);
+    }
+
+    [Fact]
+    public void AnImageOfAnotherSizeIsNamedWhereverItIs()
+    {
+        using var temp = new TempFolder();
+        var data = FontsGenerator.Generate(FontsGeneratorTests.Small());
+        string manifest = DatasetWriter.Write(data, temp.Combine("set"), "fonts", overwrite: false);
+        var halfOptions = FontsGeneratorTests.Small();
+        halfOptions.ImageSize = data.Width / 2;
+        DatasetWriter.Write(FontsGenerator.Generate(halfOptions), temp.Combine("half"), "fonts", overwrite: false);
+        byte[] half = File.ReadAllBytes(Path.Combine(temp.Combine("half"), "images", "000001.png"));
+        foreach (string odd in new[] { "000000.png", "000005.png" }) // the first image too: it must not become the norm
+        {
+            string image = Path.Combine(temp.Combine("set"), "images", odd);
+            byte[] original = File.ReadAllBytes(image);
+            File.WriteAllBytes(image, half);
+            var error = Assert.Throws<InvalidDataException>(() => DatasetReader.Read(manifest));
+            Assert.Contains(odd, error.Message);
+            Assert.Contains($"{data.Width / 2}x{data.Width / 2}", error.Message);
+            Assert.Contains($"{data.Count - 1} of the {data.Count} images are {data.Width}x{data.Height}", error.Message);
+            File.WriteAllBytes(image, original);
+        }
     }
 }

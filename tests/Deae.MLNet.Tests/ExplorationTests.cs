@@ -95,6 +95,35 @@ public class LatentDirectionsTests
 
 public class LatentExplorerTests(Xunit.Abstractions.ITestOutputHelper output)
 {
+    [Fact]
+    public void UnknownAttributesValuesAndTheCurrentValueAreNamed()
+    {
+        // Naming errors do not depend on learning: a 2-step model's explorer has every attribute and value.
+        var data = TrainerTests.Tiny();
+        using var model = DeaeTrainer.Train(data, TrainerTests.TinyOptions(2));
+        var explorer = LatentExplorer.Fit(model, data, ["background_color"]);
+        var layout = model.Layout;
+        var code = new float[layout.Dimension];
+        explorer.Attributes["background_color"].Centres["cyan"].CopyTo(code, layout.Offset(layout.IndexOf("background_color")));
+
+        Assert.Equal("cyan", explorer.NearestValue("background_color", code[layout.Range(layout.IndexOf("background_color"))]));
+        Assert.Contains("already has value 'cyan'", Assert.Throws<ArgumentException>(() => explorer.MoveTowards(layout, code, "background_color", "cyan", 3)).Message);
+        Assert.Contains("no value 'navy'", Assert.Throws<ArgumentException>(() => explorer.MoveTowards(layout, code, "background_color", "navy", 3)).Message);
+        Assert.Contains("'navy'", Assert.Throws<ArgumentException>(() => explorer.JumpToCentre(layout, code, "background_color", "navy")).Message);
+        Assert.Contains("no value 'navy'", Assert.Throws<ArgumentException>(() => explorer.Mine(layout, code, "background_color", [("silver", 1f), ("navy", 1f)], 3, 0.5f)).Message);
+        var unknown = Assert.Throws<ArgumentException>(() => explorer.JumpToCentre(layout, code, "font_color", "red")); // not fitted
+        Assert.Contains("no attribute 'font_color'", unknown.Message);
+        Assert.Contains("background_color", unknown.Message);
+
+        // A valid request still works, and touches no other attribute's chunk.
+        var path = explorer.MoveTowards(layout, code, "background_color", "silver", 3);
+        Assert.Equal(3, path.Length);
+        Assert.Equal(code, path[0]);
+        int k = layout.IndexOf("background_color");
+        var others = Enumerable.Range(0, layout.Dimension).Where(d => d < layout.Offset(k) || d >= layout.Offset(k) + layout.Sizes[k]).ToList();
+        Assert.All(path, point => Assert.All(others, d => Assert.Equal(0f, point[d])));
+    }
+
     [SlowFact]
     public void MovingTowardsAndJumpingToABackgroundChangesTheBackgroundAndKeepsTheFontColour()
     {

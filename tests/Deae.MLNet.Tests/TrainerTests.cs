@@ -47,14 +47,15 @@ public class TrainerTests
     private sealed class TinyObjective : IDisposable
     {
         private readonly ImageDataset _data = Tiny();
-        private readonly TorchSharp.torch.Generator _generator = new(1);
+        private readonly TorchSharp.torch.Generator _generator;
         private readonly FrozenEncoder? _frozen;
         private readonly DeaeObjective _objective;
         private readonly TorchSharp.torch.Tensor _images;
 
         public TinyObjective(DeaeTrainerOptions options)
         {
-            TorchRuntime.EnsureLoaded();
+            TorchRuntime.EnsureLoaded(); // before any torch object: a field initialiser would run first
+            _generator = new(1);
             TorchSharp.torch.manual_seed(5);
             Network = new DeaeNetwork(options.Architecture, variational: false);
             _frozen = options.RegulariserGradient == RegulariserGradient.DecoderOnly ? new FrozenEncoder(new Encoder(options.Architecture, variational: false), Network.Encoder, TorchSharp.torch.CPU) : null;
@@ -125,6 +126,7 @@ public class TrainerTests
         wider.Architecture.BaseWidth = 8;
         var error = Assert.Throws<InvalidDataException>(() => DeaeTrainer.Resume(data, wider, temp.Combine("run.ckpt")));
         Assert.Contains("different run configuration", error.Message);
+        Assert.Contains(temp.Combine("run.ckpt"), error.Message);
     }
 
     [Fact]
@@ -151,10 +153,62 @@ public class TrainerTests
         Assert.Contains("truncated.deae", error.Message);
         Assert.Contains("truncated or corrupted", error.Message);
         Assert.Contains("missing.deae", Assert.Throws<FileNotFoundException>(() => DeaeModel.Load(temp.Combine("missing.deae"), "cpu").Dispose()).Message);
+
+        // Weights that do not fit the network named by the header (a hand-edited or mixed-up file) are refused, naming the file.
+        var wider = TinyOptions(1).Architecture;
+        wider.BaseWidth = 8;
+        using var other = new DeaeNetwork(wider, variational: false);
+        var mismatch = Assert.Throws<InvalidDataException>(() => DeaeModel.WeightsFromBytes(other, DeaeModel.WeightsToBytes(model.Network), path));
+        Assert.Contains($"'{path}' holds weights of a different architecture", mismatch.Message);
+    }
+
+    /// <summary>Trains the tiny set for <paramref name="steps"/> steps with a checkpoint at the end; returns its bytes.</summary>
+    private static byte[] TrainWithCheckpoint(ImageDataset data, int steps, string checkpoint)
+    {
+        var options = TinyOptions(steps);
+        options.CheckpointPath = checkpoint;
+        using (DeaeTrainer.Train(data, options))
+        {
+        }
+
+        return File.ReadAllBytes(checkpoint);
     }
 
     [Fact]
-    public void DivergenceStopsWithTheStepAndKeepsTheLastGoodCheckpoint()
+    public void DivergenceStopsNamingTheStepAndLossAndTheRunResumesWithALowerLearningRate()
+    {
+        var data = Tiny();
+        using var temp = new TempFolder();
+        string checkpoint = temp.Combine("run.ckpt");
+        byte[] good = TrainWithCheckpoint(data, 3, checkpoint);
+
+        // Continued with an absurd learning rate, the run diverges; the error names the step, the term and
+        // its value, and the checkpoint on disk is still the good one.
+        var wild = TinyOptions(50);
+        wild.LearningRate = 1e30;
+        wild.CheckpointPath = checkpoint;
+        var error = Assert.Throws<TrainingDivergedException>(() => DeaeTrainer.Resume(data, wild, checkpoint));
+        Assert.True(error.Step > 3);
+        Assert.Contains($"step {error.Step}", error.Message);
+        Assert.Contains($"loss '{error.Term}' is ", error.Message);
+        Assert.Contains(error.Term, new[] { "recon", "swap", "reg", "total" });
+        Assert.Equal(good, File.ReadAllBytes(checkpoint));
+
+        // Resuming with a lower learning rate is allowed (only the hyperparameters differ) and uses it:
+        // the result differs from continuing at the old rate, and training stays finite.
+        var lower = TinyOptions(6);
+        lower.LearningRate = TinyOptions(3).LearningRate / 10;
+        var reports = new List<TrainingProgress>();
+        using var slow = DeaeTrainer.Resume(data, lower, checkpoint, new SynchronousProgress<TrainingProgress>(reports.Add));
+        using var same = DeaeTrainer.Resume(data, TinyOptions(6), checkpoint);
+        Assert.Equal(6, slow.TrainedSteps);
+        Assert.Equal([4, 5, 6], reports.Select(r => r.Step));
+        Assert.All(reports, r => Assert.True(float.IsFinite(r.Losses["total"])));
+        Assert.NotEqual(Weights(same), Weights(slow));
+    }
+
+    [Fact]
+    public void DivergenceKeepsTheCheckpointOfTheLastFiniteStep()
     {
         var data = Tiny();
         using var temp = new TempFolder();
@@ -163,14 +217,36 @@ public class TrainerTests
         options.CheckpointEvery = 1;
         options.CheckpointPath = temp.Combine("run.ckpt");
         var error = Assert.Throws<TrainingDivergedException>(() => DeaeTrainer.Train(data, options));
-        Assert.Contains($"step {error.Step}", error.Message);
         Assert.True(error.Step > 1);
 
-        // The checkpoint on disk is the last finite step's, and can be resumed with a sane learning rate.
-        var sane = TinyOptions(error.Step + 1);
-        sane.LearningRate = 1e30;
-        sane.CheckpointPath = temp.Combine("run.ckpt");
-        Assert.Throws<TrainingDivergedException>(() => DeaeTrainer.Resume(data, sane, temp.Combine("run.ckpt")));
+        // Resuming with nothing left to do loads the checkpoint: it holds the step before the diverged one.
+        var done = TinyOptions(error.Step - 1);
+        done.LearningRate = options.LearningRate;
+        using var loaded = DeaeTrainer.Resume(data, done, temp.Combine("run.ckpt"));
+        Assert.Equal(error.Step - 1, loaded.TrainedSteps);
+    }
+
+    [Fact]
+    public void AFreshRunDoesNotReplaceAnotherRunsCheckpointUnlessAsked()
+    {
+        var data = Tiny();
+        using var temp = new TempFolder();
+        string checkpoint = temp.Combine("run.ckpt");
+        byte[] first = TrainWithCheckpoint(data, 2, checkpoint);
+        var other = TinyOptions(2);
+        other.Seed = 2;
+        other.CheckpointPath = checkpoint;
+        var error = Assert.Throws<IOException>(() => DeaeTrainer.Train(data, other));
+        Assert.Contains(Path.GetFullPath(checkpoint), error.Message);
+        Assert.Contains("OverwriteCheckpoint", error.Message);
+        Assert.Equal(first, File.ReadAllBytes(checkpoint));
+
+        other.OverwriteCheckpoint = true;
+        using (DeaeTrainer.Train(data, other))
+        {
+        }
+
+        Assert.NotEqual(first, File.ReadAllBytes(checkpoint));
     }
 
     [Theory]

@@ -22,7 +22,7 @@ internal static class CliRunner
             Console.Error.WriteLine(ex.Message);
             return 130;
         }
-        catch (Exception ex) when (ex is Deae.MLNet.Training.TrainingDivergedException or OptionException or ArgumentException or IOException or InvalidDataException or UnauthorizedAccessException or TorchLoadException)
+        catch (Exception ex) when (ex is Deae.MLNet.Training.TrainingDivergedException or OptionException or ArgumentException or FormatException or IOException or InvalidDataException or UnauthorizedAccessException or TorchLoadException)
         {
             Console.Error.WriteLine($"error: {ex.Message}");
             return BadInput;

@@ -75,6 +75,7 @@ internal static class TrainCommand
                 Seed = parse.GetValue(seed),
                 Device = parse.GetValue(device)!,
                 CheckpointPath = modelPath + ".ckpt",
+                OverwriteCheckpoint = replace, // checked above, as for the model and the grid
                 CheckpointEvery = parse.GetValue(checkpointEvery),
             };
             regulariser.Apply(parse, options);

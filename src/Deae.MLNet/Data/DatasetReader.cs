@@ -50,8 +50,7 @@ public static class DatasetReader
         int count = rows.Count - 1;
         var pixels = new byte[count][];
         var labels = new int[count][];
-        int width = 0, height = 0;
-        var sizeLock = new Lock();
+        var sizes = new (int Width, int Height)[count];
         ParallelWork.For(count, null, i =>
         {
             string[] row = rows[i + 1];
@@ -63,20 +62,19 @@ public static class DatasetReader
             labels[i] = columns.Select((c, k) => attributes[k].IndexOf(row[c])).ToArray();
             string imagePath = Path.Combine(folder, row[imageColumn]);
             var (w, h, bytes) = DecodeImage(imagePath, decodeChannels);
-            lock (sizeLock)
-            {
-                if (width == 0)
-                {
-                    (width, height) = (w, h);
-                }
-                else if (w != width || h != height)
-                {
-                    throw new InvalidDataException($"Image '{imagePath}' is {w}x{h}; the other images are {width}x{height}.");
-                }
-            }
-
+            sizes[i] = (w, h);
             pixels[i] = bytes;
         });
+
+        // Judged after every image is read, so that the odd one out is named, whichever was decoded first.
+        var common = sizes.GroupBy(size => size).MaxBy(g => g.Count())!;
+        var (width, height) = common.Key;
+        int odd = Array.FindIndex(sizes, size => size != common.Key);
+        if (odd >= 0)
+        {
+            throw new InvalidDataException($"Image '{Path.Combine(folder, rows[odd + 1][imageColumn])}' is {sizes[odd].Width}x{sizes[odd].Height}; {common.Count()} of the {count} images are {width}x{height}.");
+        }
+
         return new ImageDataset(width, height, decodeChannels, attributes, pixels, labels);
     }
 

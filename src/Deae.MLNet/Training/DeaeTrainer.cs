@@ -38,7 +38,11 @@ public static class DeaeTrainer
 
     /// <summary>
     /// Continues the run saved in <paramref name="checkpoint"/> up to <see cref="DeaeTrainerOptions.Steps"/>. With the same
-    /// data and options on the CPU, the result equals that of an uninterrupted run.
+    /// data and options on the CPU, the result equals that of an uninterrupted run. The learning rate and the
+    /// loss weights (swap, cycle, regulariser and its warm-up, β) may differ from the checkpoint's, e.g. to
+    /// continue a run that diverged with a lower learning rate; the run then departs from the uninterrupted
+    /// one from the checkpoint's step on. Everything else (kind, architecture, layout, data, seed, batch,
+    /// pixel loss, interpolation and regulariser form) must match.
     /// </summary>
     public static DeaeModel Resume(ImageDataset data, DeaeTrainerOptions options, string checkpoint, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default) =>
         Resume(data, null, options, checkpoint, progress, cancellationToken);
@@ -62,6 +66,7 @@ public static class DeaeTrainer
         var (attributeIndices, layout) = Validate(data, options, architecture);
         torch.set_num_threads(options.Threads ?? Environment.ProcessorCount);
         var device = DeviceSelection.Resolve(options.Device);
+        EnsureCheckpointWritable(options, resumeFrom);
 
         var network = CreateNetwork(architecture, options.Kind == ModelKind.BetaVae, options.Seed);
         network.to(device);
@@ -84,8 +89,14 @@ public static class DeaeTrainer
     {
         var (network, architecture, layout, device) = (model.Network, model.Architecture, model.Layout, model.Device);
         using var optimizer = new ScalarSafeOptimizers.Adam(network.parameters(), options.LearningRate);
-        string fingerprint = Fingerprint(options, architecture, layout, data);
-        int start = resumeFrom is null ? 0 : TrainingCheckpoint.Load(resumeFrom, model, optimizer, fingerprint);
+        var run = new TrainingCheckpoint.RunDescription(Fingerprint(options, architecture, layout, data), Hyperparameters(options));
+        int start = resumeFrom is null ? 0 : TrainingCheckpoint.Load(resumeFrom, model, optimizer, run.Fingerprint);
+        model.TrainedSteps = start; // so that a resume with nothing left to do keeps the checkpoint's step
+        foreach (var group in optimizer.ParamGroups)
+        {
+            group.LearningRate = options.LearningRate; // a resumed run may lower it; the checkpoint holds the old one
+            group.InitialLearningRate = options.LearningRate;
+        }
 
         bool grouped = options.Kind is ModelKind.Deae or ModelKind.GslAe;
         var sampler = grouped ? new GroupSampler(data, attributeIndices) : null;
@@ -124,17 +135,20 @@ public static class DeaeTrainer
 
             var images = PixelCodec.ToTensor(data, indices, architecture.Output, device);
             var (total, terms) = objective.Compute(images, options.GroupsPerBatch, step);
-            optimizer.zero_grad();
-            total.backward();
-            optimizer.step();
 
-            bool report = (step + 1) % Math.Max(1, options.ReportEvery) == 0 || step + 1 == options.Steps;
+            // Checked before the update, so that a non-finite loss never reaches the weights.
             float totalValue = total.item<float>();
             if (!float.IsFinite(totalValue))
             {
                 var bad = terms.FirstOrDefault(t => !float.IsFinite(t.Value.item<float>()));
                 throw new TrainingDivergedException(step + 1, bad.Key ?? "total", bad.Value is null ? totalValue : bad.Value.item<float>());
             }
+
+            optimizer.zero_grad();
+            total.backward();
+            optimizer.step();
+
+            bool report = (step + 1) % Math.Max(1, options.ReportEvery) == 0 || step + 1 == options.Steps;
 
             model.TrainedSteps = step + 1;
             Dictionary<string, float>? validationLosses = null;
@@ -159,13 +173,13 @@ public static class DeaeTrainer
 
             if (options.CheckpointPath is not null && options.CheckpointEvery > 0 && (step + 1) % options.CheckpointEvery == 0)
             {
-                TrainingCheckpoint.Save(options.CheckpointPath, model, optimizer, step + 1, fingerprint);
+                TrainingCheckpoint.Save(options.CheckpointPath, model, optimizer, step + 1, run);
             }
         }
 
         if (options.CheckpointPath is not null)
         {
-            TrainingCheckpoint.Save(options.CheckpointPath, model, optimizer, model.TrainedSteps, fingerprint);
+            TrainingCheckpoint.Save(options.CheckpointPath, model, optimizer, model.TrainedSteps, run);
         }
 
         network.eval();
@@ -251,14 +265,36 @@ public static class DeaeTrainer
         }
     }
 
-    /// <summary>What must match for a checkpoint to continue this run (the step count may differ).</summary>
+    /// <summary>
+    /// A fresh run must not replace another run's checkpoint unasked; a resumed run replaces the one it
+    /// continues (its own), and any other existing file only with <see cref="DeaeTrainerOptions.OverwriteCheckpoint"/>.
+    /// </summary>
+    private static void EnsureCheckpointWritable(DeaeTrainerOptions options, string? resumeFrom)
+    {
+        if (options.CheckpointPath is null || options.OverwriteCheckpoint || !File.Exists(options.CheckpointPath))
+        {
+            return;
+        }
+
+        string target = Path.GetFullPath(options.CheckpointPath);
+        if (resumeFrom is null || target != Path.GetFullPath(resumeFrom))
+        {
+            throw new IOException($"Checkpoint '{target}' already exists (another run's?); resume from it with DeaeTrainer.Resume, choose another CheckpointPath, or set OverwriteCheckpoint to replace it.");
+        }
+    }
+
+    /// <summary>What must match for a checkpoint to continue this run (the step count and the <see cref="Hyperparameters"/> may differ).</summary>
     private static string Fingerprint(DeaeTrainerOptions o, DeaeArchitecture a, LatentLayout layout, ImageDataset data) =>
         $"kind={o.Kind}; arch={a}; layout={layout}; images={data.Count}x{data.Width}x{data.Height}x{data.Channels}; seed={o.Seed}; groups={o.GroupsPerBatch}; " +
-        $"lr={o.LearningRate}; loss={o.PixelLoss}; w=({o.SwapWeight},{o.CycleWeight},{o.RegulariserWeight},{o.Beta}); interp={o.InterpolationsPerGroup}/{o.Interpolation}" +
-        (o.RegulariserWarmupSteps <= 0 ? string.Empty : $"; reg-warmup={o.RegulariserWarmupSteps}") +
+        $"loss={o.PixelLoss}; interp={o.InterpolationsPerGroup}/{o.Interpolation}" +
         (o.RegulariserGradient == RegulariserGradient.EncoderAndDecoder ? string.Empty : $"; reg-gradient={o.RegulariserGradient}") +
         (o.RegulariserDistance == RegulariserDistance.L1 ? string.Empty : $"; reg-distance={o.RegulariserDistance}") +
         (o.RegulariserScale == RegulariserScale.CodeUnits ? string.Empty : $"; reg-scale={o.RegulariserScale}");
+
+    /// <summary>The numbers a resumed run may change: learning rate and loss weights (recorded in the checkpoint).</summary>
+    private static string Hyperparameters(DeaeTrainerOptions o) =>
+        $"lr={o.LearningRate}; w=({o.SwapWeight},{o.CycleWeight},{o.RegulariserWeight},{o.Beta})" +
+        (o.RegulariserWarmupSteps <= 0 ? string.Empty : $"; reg-warmup={o.RegulariserWarmupSteps}");
 
     /// <summary>A well-mixed seed per (run seed, step) (SplitMix64 finaliser).</summary>
     internal static long StepSeed(int seed, int step)

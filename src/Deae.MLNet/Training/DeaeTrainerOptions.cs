@@ -146,6 +146,13 @@ public sealed class DeaeTrainerOptions
     /// <summary>Checkpoint file (written atomically); null for no checkpoints.</summary>
     public string? CheckpointPath;
 
+    /// <summary>
+    /// Whether a run may replace an existing <see cref="CheckpointPath"/> that it did not resume from
+    /// (default false: such a file is another run's, and training stops with an error before step 1).
+    /// A resumed run always replaces the checkpoint it continues.
+    /// </summary>
+    public bool OverwriteCheckpoint;
+
     /// <summary>Report progress every this many steps.</summary>
     public int ReportEvery = 10;
 

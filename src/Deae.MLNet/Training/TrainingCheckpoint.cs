@@ -12,24 +12,36 @@ namespace Deae.MLNet.Training;
 /// Per-step randomness is derived from (seed, step), so nothing else is needed to continue the same run.
 /// </summary>
 /// <remarks>
-/// Sections of the <see cref="SectionedFile"/> (magic "DEAECKPT", version 1):
-/// 0 model header JSON, 1 network weights, 2 optimizer state, 3 run JSON (step, seed, fingerprint of the options that shape the run).
+/// Sections of the <see cref="SectionedFile"/> (magic "DEAECKPT", version 2):
+/// 0 model header JSON, 1 network weights, 2 optimizer state, 3 run JSON (step, fingerprint of the options
+/// that must match to continue the run, and the hyperparameters it was trained with, which may change).
 /// </remarks>
 internal static class TrainingCheckpoint
 {
-    private const string Magic = "DEAECKPT";
-    private const int Version = 1;
+    /// <summary>A run's description: what a resumed run must match, and the hyperparameters it may change.</summary>
+    public sealed record RunDescription(string Fingerprint, string Hyperparameters);
 
-    public static void Save(string path, DeaeModel model, TorchSharp.Modules.OptimizerHelper optimizer, int step, string fingerprint)
+    private const string Magic = "DEAECKPT";
+    // Version 2 split the run description into what must match and the hyperparameters a resumed run may change.
+    private const int Version = 2;
+
+    public static void Save(string path, DeaeModel model, TorchSharp.Modules.OptimizerHelper optimizer, int step, RunDescription description)
     {
-        var run = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object> { ["step"] = step, ["fingerprint"] = fingerprint });
+        var run = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object> { ["step"] = step, ["fingerprint"] = description.Fingerprint, ["hyperparameters"] = description.Hyperparameters });
+
+        // The trainer refused another run's file before step 1; from then on the file is this run's own.
         SectionedFile.Write(path, Magic, Version, [ModelHeader.From(model).ToBytes(), DeaeModel.WeightsToBytes(model.Network), OptimizerToBytes(optimizer), run], overwrite: true);
     }
 
     /// <summary>Loads weights and optimizer state into a freshly built run and returns the step it had reached.</summary>
     public static int Load(string path, DeaeModel model, TorchSharp.Modules.OptimizerHelper optimizer, string fingerprint)
     {
-        var (_, sections) = SectionedFile.Read(path, Magic, Version);
+        var (version, sections) = SectionedFile.Read(path, Magic, Version);
+        if (version < Version)
+        {
+            throw new InvalidDataException($"Checkpoint '{path}' has format version {version}, written by an earlier Deae.MLNet whose run description this version does not compare; restart the run.");
+        }
+
         if (sections.Count != 4)
         {
             throw new InvalidDataException($"'{path}' has {sections.Count} sections; a checkpoint has 4.");

@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using Deae.MLNet.Data;
+
+namespace Deae.MLNet.Tests;
+
+/// <summary>
+/// The <c>deae</c> command line as a user meets it: run as a child process (the CLI writes to the
+/// console), checking exit codes, "error:" lines that name what is wrong, and files left untouched.
+/// </summary>
+public class CliTests
+{
+    private const int BadInput = 2; // CliRunner.BadInput
+
+    private static (int ExitCode, string Output, string Error) Deae(params string[] arguments)
+    {
+        // dotnet test sets DOTNET_HOST_PATH for its child processes; the CLI's assembly is copied next to the tests.
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add("exec");
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "deae.dll"));
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        string output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, output, error.Result);
+    }
+
+    private static string TinySet(TempFolder temp) => DatasetWriter.Write(TrainerTests.Tiny(), temp.Combine("tiny"), "fonts", overwrite: false);
+
+    private static string[] TinyTraining(string manifest, string model, params string[] more) =>
+        ["train", "-d", manifest, "-o", model, "--steps", "2", "--width", "4", "--hidden", "32", "--latent", "8", "--device", "cpu", .. more];
+
+    [Fact]
+    public void TrainingWritesAModelAndRefusesToReplaceItUnlessAsked()
+    {
+        using var temp = new TempFolder();
+        string manifest = TinySet(temp);
+        string model = temp.Combine("tiny.deae");
+        var first = Deae(TinyTraining(manifest, model));
+        Assert.True(first.ExitCode == 0, first.Error);
+        Assert.True(File.Exists(model));
+        Assert.True(File.Exists(temp.Combine("tiny.swaps.png")));
+        byte[] written = File.ReadAllBytes(model);
+
+        var again = Deae(TinyTraining(manifest, model, "--seed", "2"));
+        Assert.Equal(BadInput, again.ExitCode);
+        Assert.StartsWith("error: ", again.Error);
+        Assert.Contains("tiny.deae", again.Error);
+        Assert.Contains("--overwrite", again.Error);
+        Assert.Equal(written, File.ReadAllBytes(model));
+
+        var replaced = Deae(TinyTraining(manifest, model, "--seed", "2", "--overwrite"));
+        Assert.True(replaced.ExitCode == 0, replaced.Error);
+        Assert.NotEqual(written, File.ReadAllBytes(model));
+    }
+
+    [Fact]
+    public void BadInputEndsWithAnErrorLineNamingIt()
+    {
+        using var temp = new TempFolder();
+        string manifest = TinySet(temp);
+
+        var missing = Deae("train", "-d", temp.Combine("nowhere"), "-o", temp.Combine("m.deae"));
+        Assert.Equal(BadInput, missing.ExitCode);
+        Assert.StartsWith("error: ", missing.Error);
+        Assert.Contains("nowhere", missing.Error);
+
+        // A layout that is not name:size pairs was an unhandled FormatException (a stack trace).
+        var layout = Deae(TinyTraining(manifest, temp.Combine("m.deae"), "--layout", "letter:x,size:2"));
+        Assert.Equal(BadInput, layout.ExitCode);
+        Assert.StartsWith("error: ", layout.Error);
+        Assert.Contains("'letter:x' is not name:size", layout.Error);
+        Assert.DoesNotContain("   at ", layout.Error);
+
+        var column = Deae(TinyTraining(manifest, temp.Combine("m.deae"), "--attributes", "letter", "colour"));
+        Assert.Equal(BadInput, column.ExitCode);
+        Assert.Contains("'colour'", column.Error);
+        Assert.False(File.Exists(temp.Combine("m.deae")));
+    }
+}
