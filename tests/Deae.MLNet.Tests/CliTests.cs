@@ -29,9 +29,14 @@ public class CliTests
 
         using var process = Process.Start(start)!;
         var error = process.StandardError.ReadToEndAsync();
-        string output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output, error.Result);
+        var output = process.StandardOutput.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
+        {
+            process.Kill(entireProcessTree: true); // a hung CLI must fail this test, not stall the suite
+            Assert.Fail($"deae {string.Join(' ', arguments)} did not finish in 5 minutes.");
+        }
+
+        return (process.ExitCode, output.Result, error.Result);
     }
 
     private static string TinySet(TempFolder temp) => DatasetWriter.Write(TrainerTests.Tiny(), temp.Combine("tiny"), "fonts", overwrite: false);

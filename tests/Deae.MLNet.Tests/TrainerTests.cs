@@ -1,5 +1,6 @@
 using Deae.MLNet.Data;
 using Deae.MLNet.Data.Fonts;
+using Deae.MLNet.IO;
 using Deae.MLNet.Model;
 using Deae.MLNet.Runtime;
 using Deae.MLNet.Training;
@@ -181,49 +182,56 @@ public class TrainerTests
         using var temp = new TempFolder();
         string checkpoint = temp.Combine("run.ckpt");
         byte[] good = TrainWithCheckpoint(data, 3, checkpoint);
+        File.WriteAllBytes(temp.Combine("good.ckpt"), good);
 
-        // Continued with an absurd learning rate, the run diverges; the error names the step, the term and
-        // its value, and the checkpoint on disk is still the good one.
+        // Continued with an absurd learning rate and a checkpoint every step, the run diverges; the error
+        // names the step, the term and its value.
         var wild = TinyOptions(50);
         wild.LearningRate = 1e30;
+        wild.CheckpointEvery = 1;
         wild.CheckpointPath = checkpoint;
         var error = Assert.Throws<TrainingDivergedException>(() => DeaeTrainer.Resume(data, wild, checkpoint));
         Assert.True(error.Step > 3);
         Assert.Contains($"step {error.Step}", error.Message);
         Assert.Contains($"loss '{error.Term}' is ", error.Message);
         Assert.Contains(error.Term, new[] { "recon", "swap", "reg", "total" });
-        Assert.Equal(good, File.ReadAllBytes(checkpoint));
 
-        // Resuming with a lower learning rate is allowed (only the hyperparameters differ) and uses it:
-        // the result differs from continuing at the old rate, and training stays finite.
+        // The checkpoint left behind holds weights whose loss was finite (written after each step had shown
+        // it), so the run goes on past the diverged step with a lower learning rate (only hyperparameters
+        // may differ). Written right after each update, as before, it held the weights that diverged.
+        var calmer = TinyOptions(error.Step + 2);
+        calmer.LearningRate = 1e-4;
+        var reports = new List<TrainingProgress>();
+        using var recovered = DeaeTrainer.Resume(data, calmer, checkpoint, new SynchronousProgress<TrainingProgress>(reports.Add));
+        Assert.InRange(reports[0].Step - 1, 3, error.Step - 1); // the checkpoint's step
+        Assert.Equal(error.Step + 2, reports[^1].Step);
+        Assert.Equal(error.Step + 2, recovered.TrainedSteps);
+        Assert.All(reports, r => Assert.True(float.IsFinite(r.Losses["total"])));
+
+        // The resumed optimizer uses the new rate: from the good checkpoint, a lower rate gives other weights.
         var lower = TinyOptions(6);
         lower.LearningRate = TinyOptions(3).LearningRate / 10;
-        var reports = new List<TrainingProgress>();
-        using var slow = DeaeTrainer.Resume(data, lower, checkpoint, new SynchronousProgress<TrainingProgress>(reports.Add));
-        using var same = DeaeTrainer.Resume(data, TinyOptions(6), checkpoint);
-        Assert.Equal(6, slow.TrainedSteps);
-        Assert.Equal([4, 5, 6], reports.Select(r => r.Step));
-        Assert.All(reports, r => Assert.True(float.IsFinite(r.Losses["total"])));
+        using var slow = DeaeTrainer.Resume(data, lower, temp.Combine("good.ckpt"));
+        using var same = DeaeTrainer.Resume(data, TinyOptions(6), temp.Combine("good.ckpt"));
         Assert.NotEqual(Weights(same), Weights(slow));
     }
 
     [Fact]
-    public void DivergenceKeepsTheCheckpointOfTheLastFiniteStep()
+    public void AResumeAskingForFewerStepsThanTheCheckpointHoldsOrAnOldCheckpointIsNamed()
     {
         var data = Tiny();
         using var temp = new TempFolder();
-        var options = TinyOptions(50);
-        options.LearningRate = 1e30;
-        options.CheckpointEvery = 1;
-        options.CheckpointPath = temp.Combine("run.ckpt");
-        var error = Assert.Throws<TrainingDivergedException>(() => DeaeTrainer.Train(data, options));
-        Assert.True(error.Step > 1);
+        string checkpoint = temp.Combine("run.ckpt");
+        TrainWithCheckpoint(data, 3, checkpoint);
+        var fewer = Assert.Throws<ArgumentException>(() => DeaeTrainer.Resume(data, TinyOptions(2), checkpoint));
+        Assert.Contains("at step 3, beyond Steps (2)", fewer.Message);
 
-        // Resuming with nothing left to do loads the checkpoint: it holds the step before the diverged one.
-        var done = TinyOptions(error.Step - 1);
-        done.LearningRate = options.LearningRate;
-        using var loaded = DeaeTrainer.Resume(data, done, temp.Combine("run.ckpt"));
-        Assert.Equal(error.Step - 1, loaded.TrainedSteps);
+        // A format-1 checkpoint (its run description also held the learning rate) is refused, saying why.
+        var (_, sections) = SectionedFile.Read(checkpoint, "DEAECKPT", 2);
+        SectionedFile.Write(temp.Combine("old.ckpt"), "DEAECKPT", 1, sections, overwrite: false);
+        var old = Assert.Throws<InvalidDataException>(() => DeaeTrainer.Resume(data, TinyOptions(6), temp.Combine("old.ckpt")));
+        Assert.Contains("format version 1", old.Message);
+        Assert.Contains("old.ckpt", old.Message);
     }
 
     [Fact]

@@ -39,6 +39,8 @@ public sealed class DeaeEstimator : IEstimator<DeaeTransformer>
         /// <summary>
         /// Model kind, architecture and every training option. The architecture's image size and channels
         /// are taken from the data; <see cref="DeaeTrainerOptions.Attributes"/> is set from <see cref="AttributeColumnNames"/>.
+        /// With a <see cref="DeaeTrainerOptions.CheckpointPath"/>, a second <c>Fit</c> (a re-fit, cross-validation)
+        /// refuses the file the first one wrote unless <see cref="DeaeTrainerOptions.OverwriteCheckpoint"/> is set.
         /// </summary>
         public DeaeTrainerOptions Trainer = new();
 

@@ -91,7 +91,13 @@ public static class DeaeTrainer
         using var optimizer = new ScalarSafeOptimizers.Adam(network.parameters(), options.LearningRate);
         var run = new TrainingCheckpoint.RunDescription(Fingerprint(options, architecture, layout, data), Hyperparameters(options));
         int start = resumeFrom is null ? 0 : TrainingCheckpoint.Load(resumeFrom, model, optimizer, run.Fingerprint);
+        if (start > options.Steps)
+        {
+            throw new ArgumentException($"Checkpoint '{resumeFrom}' is at step {start}, beyond Steps ({options.Steps}); ask for at least {start} steps.", nameof(options));
+        }
+
         model.TrainedSteps = start; // so that a resume with nothing left to do keeps the checkpoint's step
+        bool ownsCheckpoint = resumeFrom is not null || options.OverwriteCheckpoint; // else the first save must not replace a file
         foreach (var group in optimizer.ParamGroups)
         {
             group.LearningRate = options.LearningRate; // a resumed run may lower it; the checkpoint holds the old one
@@ -136,12 +142,21 @@ public static class DeaeTrainer
             var images = PixelCodec.ToTensor(data, indices, architecture.Output, device);
             var (total, terms) = objective.Compute(images, options.GroupsPerBatch, step);
 
-            // Checked before the update, so that a non-finite loss never reaches the weights.
             float totalValue = total.item<float>();
             if (!float.IsFinite(totalValue))
             {
                 var bad = terms.FirstOrDefault(t => !float.IsFinite(t.Value.item<float>()));
                 throw new TrainingDivergedException(step + 1, bad.Key ?? "total", bad.Value is null ? totalValue : bad.Value.item<float>());
+            }
+
+            // The periodic checkpoint of the weights after `step` updates is written only now that their loss
+            // is known to be finite: had it been written right after the update, a run that diverged would
+            // leave exactly the weights whose loss is not finite, and resuming them would fail again at the
+            // same step whatever the learning rate.
+            if (options.CheckpointPath is not null && options.CheckpointEvery > 0 && step > start && step % options.CheckpointEvery == 0)
+            {
+                TrainingCheckpoint.Save(options.CheckpointPath, model, optimizer, step, run, ownsCheckpoint);
+                ownsCheckpoint = true;
             }
 
             optimizer.zero_grad();
@@ -170,16 +185,11 @@ public static class DeaeTrainer
                 reportedAt = step + 1;
                 watch.Restart();
             }
-
-            if (options.CheckpointPath is not null && options.CheckpointEvery > 0 && (step + 1) % options.CheckpointEvery == 0)
-            {
-                TrainingCheckpoint.Save(options.CheckpointPath, model, optimizer, step + 1, run);
-            }
         }
 
         if (options.CheckpointPath is not null)
         {
-            TrainingCheckpoint.Save(options.CheckpointPath, model, optimizer, model.TrainedSteps, run);
+            TrainingCheckpoint.Save(options.CheckpointPath, model, optimizer, model.TrainedSteps, run, ownsCheckpoint);
         }
 
         network.eval();
@@ -277,7 +287,8 @@ public static class DeaeTrainer
         }
 
         string target = Path.GetFullPath(options.CheckpointPath);
-        if (resumeFrom is null || target != Path.GetFullPath(resumeFrom))
+        var comparison = OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+        if (resumeFrom is null || !string.Equals(target, Path.GetFullPath(resumeFrom), comparison))
         {
             throw new IOException($"Checkpoint '{target}' already exists (another run's?); resume from it with DeaeTrainer.Resume, choose another CheckpointPath, or set OverwriteCheckpoint to replace it.");
         }

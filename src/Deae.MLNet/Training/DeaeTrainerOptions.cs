@@ -140,7 +140,10 @@ public sealed class DeaeTrainerOptions
     /// <summary>CPU threads for torch; null for every core. Torch's thread count is process-wide: concurrent runs share the last setting.</summary>
     public int? Threads;
 
-    /// <summary>Write a checkpoint every this many steps (0: only at the end when a path is set).</summary>
+    /// <summary>
+    /// Write a checkpoint every this many steps (0: only at the end when a path is set). The checkpoint of
+    /// step N is written once step N + 1 has shown its loss to be finite, so a diverged run leaves one that resumes.
+    /// </summary>
     public int CheckpointEvery;
 
     /// <summary>Checkpoint file (written atomically); null for no checkpoints.</summary>

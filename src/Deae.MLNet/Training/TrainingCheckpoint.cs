@@ -25,12 +25,10 @@ internal static class TrainingCheckpoint
     // Version 2 split the run description into what must match and the hyperparameters a resumed run may change.
     private const int Version = 2;
 
-    public static void Save(string path, DeaeModel model, TorchSharp.Modules.OptimizerHelper optimizer, int step, RunDescription description)
+    public static void Save(string path, DeaeModel model, TorchSharp.Modules.OptimizerHelper optimizer, int step, RunDescription description, bool overwrite)
     {
         var run = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object> { ["step"] = step, ["fingerprint"] = description.Fingerprint, ["hyperparameters"] = description.Hyperparameters });
-
-        // The trainer refused another run's file before step 1; from then on the file is this run's own.
-        SectionedFile.Write(path, Magic, Version, [ModelHeader.From(model).ToBytes(), DeaeModel.WeightsToBytes(model.Network), OptimizerToBytes(optimizer), run], overwrite: true);
+        SectionedFile.Write(path, Magic, Version, [ModelHeader.From(model).ToBytes(), DeaeModel.WeightsToBytes(model.Network), OptimizerToBytes(optimizer), run], overwrite);
     }
 
     /// <summary>Loads weights and optimizer state into a freshly built run and returns the step it had reached.</summary>
@@ -39,7 +37,7 @@ internal static class TrainingCheckpoint
         var (version, sections) = SectionedFile.Read(path, Magic, Version);
         if (version < Version)
         {
-            throw new InvalidDataException($"Checkpoint '{path}' has format version {version}, written by an earlier Deae.MLNet whose run description this version does not compare; restart the run.");
+            throw new InvalidDataException($"Checkpoint '{path}' has format version {version}, written by an earlier Deae.MLNet whose run description this version does not compare; restart the run (replacing the file: OverwriteCheckpoint, or deae train --overwrite).");
         }
 
         if (sections.Count != 4)
