@@ -104,7 +104,7 @@ public sealed class DeaeTrainerOptions
     /// latent codes, whose scale is far above the pixel losses', so it is small: at 0.1 it slowed
     /// reconstruction 4× in 600 demo steps, at 0.01 DEAE matched or beat GSL-AE (docs/evaluation.md).
     /// Its balance depends on the pixel loss's size: with cross-entropy on sparse binary images (the
-    /// dSprites-like set, loss ~0.02) 0.001 kept the other attributes 2× more often than 0.01.
+    /// dSprites-like set, loss ~0.02) 0.001 kept the other attributes 2–4× more often than 0.01.
     /// </summary>
     public double RegulariserWeight = 0.01;
 
