@@ -164,7 +164,6 @@ public static class DeaeTrainer
             optimizer.step();
 
             bool report = (step + 1) % Math.Max(1, options.ReportEvery) == 0 || step + 1 == options.Steps;
-
             model.TrainedSteps = step + 1;
             Dictionary<string, float>? validationLosses = null;
             if (validation is not null && ((options.ValidateEvery > 0 && (step + 1) % options.ValidateEvery == 0) || step + 1 == options.Steps))
