@@ -371,20 +371,35 @@ public class TrainerTests
         options.RegulariserWarmupSteps = 10;
         using var tiny = new TinyObjective(options);
 
-        // The weight the total gives the regulariser at a step: (total − recon − swap) / reg, on the same draws.
-        double WeightAt(int step)
-        {
-            var (total, terms) = tiny.Compute(step);
-            float rest = terms["recon"].item<float>() + terms["swap"].item<float>();
-            return (total.item<float>() - rest) / terms["reg"].item<float>();
-        }
-
-        Assert.Equal(0.05, WeightAt(0), 3);
-        Assert.Equal(0.25, WeightAt(4), 3);
-        Assert.Equal(0.5, WeightAt(9), 3);
-        Assert.Equal(0.5, WeightAt(500), 3);
+        Assert.Equal(0.05, RegulariserWeightAt(tiny, 0), 3);
+        Assert.Equal(0.25, RegulariserWeightAt(tiny, 4), 3);
+        Assert.Equal(0.5, RegulariserWeightAt(tiny, 9), 3);
+        Assert.Equal(0.5, RegulariserWeightAt(tiny, 500), 3);
         options.RegulariserWarmupSteps = 0;
-        Assert.Equal(0.5, WeightAt(0), 3);
+        Assert.Equal(0.5, RegulariserWeightAt(tiny, 0), 3);
+    }
+
+    [Theory]
+    [InlineData(DecoderOutput.Tanh, 0.01)]
+    [InlineData(DecoderOutput.Logits, 0.001)]
+    public void WithoutAWeightTheRegulariserTakesTheDefaultOfItsPixelLoss(DecoderOutput output, double expected)
+    {
+        var options = TinyOptions(1);
+        options.Architecture.Output = output;
+        using var tiny = new TinyObjective(options);
+
+        Assert.Null(options.RegulariserWeight);
+        Assert.Equal(expected, RegulariserWeightAt(tiny, 0), 4);
+        options.RegulariserWeight = 0.2; // a weight the user sets wins whatever the output
+        Assert.Equal(0.2, RegulariserWeightAt(tiny, 0), 3);
+    }
+
+    /// <summary>The weight the total gives the regulariser at a step: (total − recon − swap) / reg, on the same draws.</summary>
+    private static double RegulariserWeightAt(TinyObjective tiny, int step)
+    {
+        var (total, terms) = tiny.Compute(step);
+        float rest = terms["recon"].item<float>() + terms["swap"].item<float>();
+        return (total.item<float>() - rest) / terms["reg"].item<float>();
     }
 
     [Fact]

@@ -32,7 +32,7 @@ internal static class BenchQualityCommand
             var font = SwapEvaluator.Evaluate(model, heldOut, SwapEvaluator.FontColor, pairs: 300, seed: 11);
             BenchCommands.WriteResult(new Dictionary<string, object>
             {
-                ["configuration"] = $"{options.Architecture}; {options.Steps} steps; regulariser weight {options.RegulariserWeight}",
+                ["configuration"] = $"{options.Architecture}; {options.Steps} steps; regulariser weight {options.EffectiveRegulariserWeight}",
                 ["train_images"] = train.Count,
                 ["held_out_images"] = heldOut.Count,
                 ["training_seconds"] = Math.Round(seconds, 1),

@@ -26,8 +26,6 @@ internal static class DemoConfiguration
         Steps = steps,
         GroupsPerBatch = 8,
         LearningRate = 1e-3,
-        // λ_reg 0.1 held reconstruction back 4× at 600 steps (docs/evaluation.md); 0.01 did not.
-        RegulariserWeight = 0.01,
         Device = "auto",
         ReportEvery = 10,
     };

@@ -6,7 +6,7 @@ namespace Deae.Cli.Commands;
 /// <summary>The DEAE regulariser's command-line options, shared by <c>deae train</c> and <c>deae evaluate</c>.</summary>
 internal sealed class RegulariserCliOptions
 {
-    private readonly Option<double> _weight;
+    private readonly Option<double?> _weight;
     private readonly Option<RegulariserGradient> _gradient;
     private readonly Option<RegulariserDistance> _distance;
     private readonly Option<RegulariserScale> _scale;
@@ -17,7 +17,7 @@ internal sealed class RegulariserCliOptions
     /// <summary>Options whose defaults are <paramref name="defaults"/>' values (the command's own configuration).</summary>
     public RegulariserCliOptions(DeaeTrainerOptions defaults)
     {
-        _weight = new("--reg-weight") { Description = "DEAE regulariser weight λ_reg.", DefaultValueFactory = _ => defaults.RegulariserWeight };
+        _weight = new("--reg-weight") { Description = "DEAE regulariser weight λ_reg (default: 0.01 for colour images, 0.001 for binary images trained with cross-entropy).", DefaultValueFactory = _ => defaults.RegulariserWeight };
         _gradient = new("--reg-gradient") { Description = "Which networks the DEAE regulariser trains: EncoderAndDecoder or DecoderOnly.", DefaultValueFactory = _ => defaults.RegulariserGradient };
         _distance = new("--reg-distance") { Description = "The regulariser's distance on codes: L1 (the paper) or Mse (the research code).", DefaultValueFactory = _ => defaults.RegulariserDistance };
         _scale = new("--reg-scale") { Description = "The regulariser's units: CodeUnits (the paper) or CodeSpread (per-dimension spread of the step's codes, so shrinking codes cannot lower it).", DefaultValueFactory = _ => defaults.RegulariserScale };

@@ -68,8 +68,8 @@ internal sealed class DeaeObjective
 
     /// <summary>λ_reg at <paramref name="step"/> (0-based): rising linearly over the warm-up, so step w − 1 is the first at full weight.</summary>
     private static double RegulariserWeight(DeaeTrainerOptions options, int step) =>
-        options.RegulariserWarmupSteps <= 0 ? options.RegulariserWeight
-            : options.RegulariserWeight * Math.Min(1.0, (step + 1.0) / options.RegulariserWarmupSteps);
+        options.RegulariserWarmupSteps <= 0 ? options.EffectiveRegulariserWeight
+            : options.EffectiveRegulariserWeight * Math.Min(1.0, (step + 1.0) / options.RegulariserWarmupSteps);
 
     private (Tensor, Dictionary<string, Tensor>) Plain(Tensor images)
     {
@@ -110,7 +110,7 @@ internal sealed class DeaeObjective
             latents.Add(cycleMix);
         }
 
-        if (_options.Kind == ModelKind.Deae && _options.RegulariserWeight > 0)
+        if (_options.Kind == ModelKind.Deae && _options.EffectiveRegulariserWeight > 0)
         {
             // Decoder-only: the interpolations start from fixed codes, so no regulariser gradient reaches the encoder.
             (interpolated, interpolatedMask, interpolatedTarget) = _frozenEncoder is null

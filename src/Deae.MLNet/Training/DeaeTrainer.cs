@@ -226,7 +226,7 @@ public static class DeaeTrainer
         Positive(options.GroupsPerBatch, nameof(options.GroupsPerBatch));
         Positive(options.InterpolationsPerGroup, nameof(options.InterpolationsPerGroup));
         Positive(options.ValidationGroups, nameof(options.ValidationGroups));
-        if (!(options.LearningRate > 0) || options.SwapWeight < 0 || options.CycleWeight < 0 || options.RegulariserWeight < 0 || options.Beta < 0)
+        if (!(options.LearningRate > 0) || options.SwapWeight < 0 || options.CycleWeight < 0 || !(options.EffectiveRegulariserWeight >= 0) || options.Beta < 0)
         {
             throw new ArgumentException("LearningRate must be positive and SwapWeight, CycleWeight, RegulariserWeight and Beta not negative.");
         }
@@ -303,7 +303,7 @@ public static class DeaeTrainer
 
     /// <summary>The numbers a resumed run may change: learning rate and loss weights (recorded in the checkpoint).</summary>
     private static string Hyperparameters(DeaeTrainerOptions o) =>
-        $"lr={o.LearningRate}; w=({o.SwapWeight},{o.CycleWeight},{o.RegulariserWeight},{o.Beta})" +
+        $"lr={o.LearningRate}; w=({o.SwapWeight},{o.CycleWeight},{o.EffectiveRegulariserWeight},{o.Beta})" +
         (o.RegulariserWarmupSteps <= 0 ? string.Empty : $"; reg-warmup={o.RegulariserWarmupSteps}");
 
     /// <summary>A well-mixed seed per (run seed, step) (SplitMix64 finaliser).</summary>

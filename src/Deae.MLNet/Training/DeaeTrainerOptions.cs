@@ -100,16 +100,31 @@ public sealed class DeaeTrainerOptions
     public double CycleWeight = 0.0;
 
     /// <summary>
-    /// Weight λ_reg of the DEAE regulariser (used by <see cref="ModelKind.Deae"/> only). Its L1 is on
-    /// latent codes, whose scale is far above the pixel losses', so it is small: at 0.1 it slowed
-    /// reconstruction 4× in 600 demo steps, at 0.01 DEAE matched or beat GSL-AE (docs/evaluation.md).
-    /// Its balance depends on the pixel loss's size: with cross-entropy on sparse binary images (the
-    /// dSprites-like set, loss ~0.02) 0.001 kept the other attributes 2–4× more often than 0.01.
+    /// Weight λ_reg of the DEAE regulariser (used by <see cref="ModelKind.Deae"/> only); null for
+    /// <see cref="DefaultRegulariserWeight"/> of the decoder's output. Its L1 is on latent codes, whose
+    /// scale is far above the pixel losses', so it is small, and its balance depends on the pixel loss's
+    /// size (docs/evaluation.md): on Fonts-like images (MSE, tanh) 0.1 slowed reconstruction 4× in 600
+    /// demo steps and 0.01 did not; on sparse binary sprites (cross-entropy, loss ~0.02) 0.001 kept the
+    /// other attributes 2–4× more often than 0.01.
     /// </summary>
-    public double RegulariserWeight = 0.01;
+    public double? RegulariserWeight;
 
     /// <summary>
-    /// Steps over which the regulariser's weight rises linearly from 0 to <see cref="RegulariserWeight"/>
+    /// The λ_reg a run uses: <see cref="RegulariserWeight"/> when set, otherwise
+    /// <see cref="DefaultRegulariserWeight"/> of <see cref="Architecture"/>'s output.
+    /// </summary>
+    public double EffectiveRegulariserWeight => RegulariserWeight ?? DefaultRegulariserWeight(Architecture.Output);
+
+    /// <summary>
+    /// The measured default λ_reg for a decoder output: 0.01 for <see cref="DecoderOutput.Tanh"/> (MSE or
+    /// L1 on pixels in [-1, 1]), 0.001 for <see cref="DecoderOutput.Logits"/> (cross-entropy on binary
+    /// images, whose loss is about ten times smaller late in training).
+    /// </summary>
+    /// <param name="output">The decoder's output.</param>
+    public static double DefaultRegulariserWeight(DecoderOutput output) => output == DecoderOutput.Logits ? 0.001 : 0.01;
+
+    /// <summary>
+    /// Steps over which the regulariser's weight rises linearly from 0 to <see cref="EffectiveRegulariserWeight"/>
     /// (0: full weight from the first step, as the paper). Lets the autoencoder learn to draw before the
     /// regulariser asks its re-encodings to be consistent.
     /// </summary>
