@@ -190,7 +190,7 @@ internal sealed class DeaeObjective
     /// The DEAE interpolations (Eq. 1): for each group and sample, attribute a's chunk moved from C's
     /// code towards a partner that differs from C in a. Returns the latents, a mask of a's chunk and the target (C's code, held fixed).
     /// </summary>
-    private (Tensor Latents, Tensor Mask, Tensor Target) Interpolations(Tensor centre, Tensor partners)
+    internal (Tensor Latents, Tensor Mask, Tensor Target) Interpolations(Tensor centre, Tensor partners)
     {
         int m = _layout.Count, n = _options.InterpolationsPerGroup;
         long groups = centre.shape[0];
