@@ -101,11 +101,12 @@ public sealed class DeaeTrainerOptions
 
     /// <summary>
     /// Weight λ_reg of the DEAE regulariser (used by <see cref="ModelKind.Deae"/> only); null for
-    /// <see cref="DefaultRegulariserWeight"/> of the decoder's output. Its L1 is on latent codes, whose
-    /// scale is far above the pixel losses', so it is small, and its balance depends on the pixel loss's
-    /// size (docs/evaluation.md): on Fonts-like images (MSE, tanh) 0.1 slowed reconstruction 4× in 600
-    /// demo steps and 0.01 did not; on sparse binary sprites (cross-entropy, loss ~0.02) 0.001 kept the
-    /// other attributes 2–4× more often than 0.01.
+    /// <see cref="DefaultRegulariserWeight"/> of the decoder's output. Its L1 is on latent codes, so its
+    /// size follows the codes', not the pixels' (docs/evaluation.md): on Fonts-like images (MSE, tanh) at
+    /// 0.01 the weighted term ends near 0.3× the reconstruction loss, and 0.1 slowed reconstruction 4× in
+    /// 600 demo steps; on binary sprites (cross-entropy) the term was about 7× larger against a similar
+    /// pixel loss, so 0.01 weighed as much as the reconstruction and 0.001 kept the other attributes 2–4×
+    /// more often.
     /// </summary>
     public double? RegulariserWeight;
 
@@ -117,8 +118,8 @@ public sealed class DeaeTrainerOptions
 
     /// <summary>
     /// The measured default λ_reg for a decoder output: 0.01 for <see cref="DecoderOutput.Tanh"/> (MSE or
-    /// L1 on pixels in [-1, 1]), 0.001 for <see cref="DecoderOutput.Logits"/> (cross-entropy on binary
-    /// images, whose loss is about ten times smaller late in training).
+    /// L1 on colour images in [-1, 1]), 0.001 for <see cref="DecoderOutput.Logits"/> (cross-entropy on
+    /// binary images, where the regulariser measured about 7× larger against a similar pixel loss).
     /// </summary>
     /// <param name="output">The decoder's output.</param>
     public static double DefaultRegulariserWeight(DecoderOutput output) => output == DecoderOutput.Logits ? 0.001 : 0.01;
