@@ -382,7 +382,7 @@ public class TrainerTests
     [Theory]
     [InlineData(DecoderOutput.Tanh, 0.01)]
     [InlineData(DecoderOutput.Logits, 0.001)]
-    public void WithoutAWeightTheRegulariserTakesTheDefaultOfItsPixelLoss(DecoderOutput output, double expected)
+    public void WithoutAWeightTheRegulariserTakesTheDefaultOfItsDecoderOutput(DecoderOutput output, double expected)
     {
         var options = TinyOptions(1);
         options.Architecture.Output = output;
