@@ -66,4 +66,28 @@ public class ArchitectureTests
         Assert.Throws<ArgumentException>(() => new DeaeArchitecture { Channels = 2 }.Validate());
         Assert.Throws<ArgumentException>(() => new DeaeArchitecture { ImageSize = 16, DownsamplingStages = 4 }.Validate());
     }
+
+    [Fact]
+    public void TheHeadsChannelsLastLayoutChangesNoValueAndImagesComeBackContiguous()
+    {
+        TorchRuntime.EnsureLoaded();
+        manual_seed(3);
+        using var scope = NewDisposeScope();
+        var architecture = new DeaeArchitecture { ImageSize = 16, Channels = 3 };
+        var network = new DeaeNetwork(architecture, variational: false);
+        var map = randn(4, 16, 16, 16);
+        var layout = new ChannelsLastOnCpu().forward(map);
+        Assert.Equal(map.shape, layout.shape);
+        Assert.Equal([16L * 16 * 16, 1, 16 * 16, 16], layout.stride());
+        Assert.True(map.eq(layout).all().item<bool>());
+
+        // The head's convolution gives the same images in either layout (to float rounding).
+        var head = nn.Conv2d(16, 3, 7, padding: 3, bias: false);
+        Assert.True(head.forward(layout).allclose(head.forward(map), rtol: 1e-4, atol: 1e-5));
+
+        // Callers view decoded images, which a channels-last result would refuse.
+        var images = network.Decoder.forward(randn(5, architecture.LatentDimension));
+        Assert.True(images.is_contiguous());
+        Assert.Equal([5L * 3 * 16 * 16], images.view(-1).shape);
+    }
 }

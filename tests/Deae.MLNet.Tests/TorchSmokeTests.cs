@@ -51,9 +51,10 @@ public class TorchSmokeTests
             return;
         }
 
-        string library = Directory.EnumerateFiles(AppContext.BaseDirectory, "libLibTorchSharp.so", SearchOption.AllDirectories).First();
-        string stdCxx = File.ReadLines("/proc/self/maps").Select(l => l[(l.IndexOf('/') is var i && i >= 0 ? i : l.Length)..].Trim())
-            .First(p => System.IO.Path.GetFileName(p).StartsWith("libstdc++.so", StringComparison.Ordinal));
+        // Both files as the process mapped them: a build folder may hold other copies of the library.
+        var mapped = File.ReadLines("/proc/self/maps").Select(l => l[(l.IndexOf('/') is var i && i >= 0 ? i : l.Length)..].Trim()).ToList();
+        string library = mapped.First(p => System.IO.Path.GetFileName(p) == "libLibTorchSharp.so");
+        string stdCxx = mapped.First(p => System.IO.Path.GetFileName(p).StartsWith("libstdc++.so", StringComparison.Ordinal));
         var provided = ElfVersionNeeds.ReadDefinitions(File.ReadAllBytes(stdCxx));
         var unmet = ElfVersionNeeds.ReadRequirements(File.ReadAllBytes(library))
             .Where(r => r.Library == "libstdc++.so.6" && !r.IsWeak && !provided.Contains(r.Version)).ToList();

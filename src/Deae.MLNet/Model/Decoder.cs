@@ -38,6 +38,7 @@ public sealed class Decoder : nn.Module<Tensor, Tensor>
             layers.Add(($"up{stage}_relu", nn.ReLU()));
         }
 
+        layers.Add(("head_layout", new ChannelsLastOnCpu()));
         layers.Add(("head", nn.Conv2d(widths[0], architecture.Channels, 7, padding: 3, bias: false)));
         features = nn.Sequential(layers);
         _featureShape = [-1, widths[^1], architecture.FeatureSize, architecture.FeatureSize];
@@ -51,6 +52,7 @@ public sealed class Decoder : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var map = fc2.forward(nn.functional.relu(fc1.forward(latent))).reshape(_featureShape);
         var output = features.forward(map);
-        return (_tanh ? output.tanh() : output).MoveToOuterDisposeScope();
+        // Contiguous again: callers may view the images (the head's output inherits the channels-last strides).
+        return (_tanh ? output.tanh() : output).contiguous().MoveToOuterDisposeScope();
     }
 }
