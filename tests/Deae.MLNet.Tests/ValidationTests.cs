@@ -10,17 +10,26 @@ namespace Deae.MLNet.Tests;
 public class ValidationTests
 {
     [Theory]
-    [InlineData(ModelKind.Deae, "reg")]
-    [InlineData(ModelKind.BetaVae, "kl")]
-    public void ValidationIsScoredOnScheduleAndNeverChangesTheRun(ModelKind kind, string term)
+    [InlineData(ModelKind.Deae, "reg", RegulariserGradient.EncoderAndDecoder)]
+    [InlineData(ModelKind.Deae, "reg", RegulariserGradient.DecoderOnly)]
+    [InlineData(ModelKind.Deae, "reg", RegulariserGradient.EncoderOnly)]
+    [InlineData(ModelKind.BetaVae, "kl", RegulariserGradient.EncoderAndDecoder)]
+    public void ValidationIsScoredOnScheduleAndNeverChangesTheRun(ModelKind kind, string term, RegulariserGradient route)
     {
         var (train, validation) = TrainerTests.Tiny().Split(0.25, seed: 3);
-        var options = TrainerTests.TinyOptions(6, kind);
+        DeaeTrainerOptions Options()
+        {
+            var options = TrainerTests.TinyOptions(6, kind);
+            options.RegulariserGradient = route;
+            return options;
+        }
+
+        var options = Options();
         options.ValidateEvery = 4;
         options.ValidationGroups = 5; // not a multiple of GroupsPerBatch: the last batch is partial
         var reports = new List<TrainingProgress>();
         using var validated = DeaeTrainer.Train(train, validation, options, new SynchronousProgress<TrainingProgress>(reports.Add));
-        using var plain = DeaeTrainer.Train(train, TrainerTests.TinyOptions(6, kind));
+        using var plain = DeaeTrainer.Train(train, Options());
 
         // Every 4 steps and after the last one; the same numbers in the report and in the history.
         Assert.Equal([4, 6], validated.ValidationHistory.Select(v => v.Step));

@@ -18,7 +18,7 @@ internal sealed class RegulariserCliOptions
     public RegulariserCliOptions(DeaeTrainerOptions defaults)
     {
         _weight = new("--reg-weight") { Description = "DEAE regulariser weight λ_reg (default: 0.01 for colour images, 0.001 for binary images trained with cross-entropy).", DefaultValueFactory = _ => defaults.RegulariserWeight };
-        _gradient = new("--reg-gradient") { Description = "Which networks the DEAE regulariser trains: EncoderAndDecoder or DecoderOnly.", DefaultValueFactory = _ => defaults.RegulariserGradient };
+        _gradient = new("--reg-gradient") { Description = "Which networks the DEAE regulariser trains: EncoderAndDecoder, DecoderOnly or EncoderOnly.", DefaultValueFactory = _ => defaults.RegulariserGradient };
         _distance = new("--reg-distance") { Description = "The regulariser's distance on codes: L1 (the paper) or Mse (the research code).", DefaultValueFactory = _ => defaults.RegulariserDistance };
         _scale = new("--reg-scale") { Description = "The regulariser's units: CodeUnits (the paper) or CodeSpread (per-dimension spread of the step's codes, so shrinking codes cannot lower it).", DefaultValueFactory = _ => defaults.RegulariserScale };
         _warmup = new("--reg-warmup") { Description = "Steps over which λ_reg rises linearly from 0 (0: full weight from the start).", DefaultValueFactory = _ => defaults.RegulariserWarmupSteps };

@@ -19,7 +19,8 @@ internal sealed class DeaeObjective
     private readonly DecoderOutput _output;
     private readonly Tensor _masks; // [m, z]: 1 on chunk k
     private readonly Generator _random;
-    private readonly FrozenEncoder? _frozenEncoder;
+    private readonly FrozenCopy? _frozen;
+    private readonly RegulariserGradient _route;
 
     /// <param name="network">The network being trained.</param>
     /// <param name="layout">The latent layout.</param>
@@ -29,13 +30,16 @@ internal sealed class DeaeObjective
     /// The run's own generator for interpolations, cycle mixes and VAE noise: the global torch generator
     /// is shared by every thread of the process, so using it would make concurrent runs disturb each other.
     /// </param>
-    /// <param name="frozenEncoder">
-    /// With <see cref="RegulariserGradient.DecoderOnly"/>: the gradient-free encoder copy that re-encodes
-    /// the DEAE interpolations (refreshed at every <see cref="Compute"/>); otherwise null.
+    /// <param name="frozen">
+    /// The gradient-free copy that <see cref="DeaeTrainerOptions.RegulariserGradient"/> routes the DEAE
+    /// interpolations through (<see cref="DeaeTrainer.FrozenCopyFor"/>; refreshed at every <see cref="Compute"/>), or null
+    /// for the live networks, as <see cref="RegulariserGradient.EncoderAndDecoder"/> (validation passes null: without
+    /// gradients the copy, which holds the live weights, gives the same values).
     /// </param>
-    public DeaeObjective(DeaeNetwork network, LatentLayout layout, DeaeTrainerOptions options, Device device, Generator random, FrozenEncoder? frozenEncoder = null)
+    public DeaeObjective(DeaeNetwork network, LatentLayout layout, DeaeTrainerOptions options, Device device, Generator random, FrozenCopy? frozen = null)
     {
-        _frozenEncoder = frozenEncoder;
+        _frozen = frozen;
+        _route = frozen is null ? RegulariserGradient.EncoderAndDecoder : options.RegulariserGradient;
         _random = random;
         _network = network;
         _options = options;
@@ -57,7 +61,7 @@ internal sealed class DeaeObjective
     /// </summary>
     public (Tensor Total, Dictionary<string, Tensor> Terms) Compute(Tensor images, int groups, int step)
     {
-        _frozenEncoder?.Refresh();
+        _frozen?.Refresh();
         return _options.Kind switch
         {
             ModelKind.Autoencoder => Plain(images),
@@ -110,13 +114,17 @@ internal sealed class DeaeObjective
             latents.Add(cycleMix);
         }
 
+        var route = _route;
         if (_options.Kind == ModelKind.Deae && _options.EffectiveRegulariserWeight > 0)
         {
             // Decoder-only: the interpolations start from fixed codes, so no regulariser gradient reaches the encoder.
-            (interpolated, interpolatedMask, interpolatedTarget) = _frozenEncoder is null
-                ? Interpolations(centre, partners)
-                : Interpolations(centre.detach(), partners.detach());
-            latents.Add(interpolated);
+            (interpolated, interpolatedMask, interpolatedTarget) = route == RegulariserGradient.DecoderOnly
+                ? Interpolations(centre.detach(), partners.detach())
+                : Interpolations(centre, partners);
+            if (route != RegulariserGradient.EncoderOnly)
+            {
+                latents.Add(interpolated);
+            }
         }
 
         var decoded = _network.Decoder.forward(cat(latents, 0));
@@ -141,14 +149,16 @@ internal sealed class DeaeObjective
         var total = terms["recon"].Plus(terms["swap"].Times(_options.SwapWeight));
 
         Tensor? cycleImages = cycleMix is null ? null : Next(cycleMix.shape[0]);
-        Tensor? interpolatedImages = interpolated is null ? null : Next(interpolated.shape[0]);
+        // Encoder-only: the interpolations are drawn by the frozen decoder, so no regulariser gradient reaches the decoder.
+        Tensor? interpolatedImages = interpolated is null ? null
+            : route == RegulariserGradient.EncoderOnly ? _frozen!.Forward(interpolated) : Next(interpolated.shape[0]);
 
-        // One encoder pass for every re-encoding, unless the interpolations go through the frozen copy.
+        // One encoder pass for every re-encoding, unless the interpolations go through the frozen encoder.
         Tensor? recodedCycle = null, recodedInterpolations = null;
-        if (_frozenEncoder is not null)
+        if (route == RegulariserGradient.DecoderOnly)
         {
             recodedCycle = cycleImages is null ? null : _network.Encoder.forward(cycleImages);
-            recodedInterpolations = interpolatedImages is null ? null : _frozenEncoder.Encode(interpolatedImages);
+            recodedInterpolations = interpolatedImages is null ? null : _frozen!.Forward(interpolatedImages);
         }
         else if (cycleImages is not null || interpolatedImages is not null)
         {

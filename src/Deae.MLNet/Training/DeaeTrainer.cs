@@ -109,10 +109,8 @@ public static class DeaeTrainer
         int groupSize = layout.Count + 1;
         int imagesPerStep = options.GroupsPerBatch * groupSize;
         using var generator = new Generator((ulong)options.Seed, device);
-        using var frozenEncoder = options.Kind == ModelKind.Deae && options.RegulariserGradient == RegulariserGradient.DecoderOnly
-            ? new FrozenEncoder(Build(() => new Encoder(architecture, variational: false), options.Seed), network.Encoder, device)
-            : null;
-        var objective = new DeaeObjective(network, layout, options, device, generator, frozenEncoder);
+        using var frozen = FrozenCopyFor(options, network, device);
+        var objective = new DeaeObjective(network, layout, options, device, generator, frozen);
         using var validation = validationData is null ? null : new ValidationLoss(validationData, network, layout, options, device);
         var indices = new int[imagesPerStep];
         var watch = Stopwatch.StartNew();
@@ -203,6 +201,27 @@ public static class DeaeTrainer
     /// </summary>
     private static DeaeNetwork CreateNetwork(DeaeArchitecture architecture, bool variational, int seed) =>
         Build(() => new DeaeNetwork(architecture, variational), seed);
+
+    /// <summary>
+    /// The frozen copy the regulariser's gradient route needs: of the encoder for
+    /// <see cref="RegulariserGradient.DecoderOnly"/>, of the decoder for <see cref="RegulariserGradient.EncoderOnly"/>;
+    /// null otherwise. Built under the seed so that it does not move the process-wide generator unseeded.
+    /// </summary>
+    internal static FrozenCopy? FrozenCopyFor(DeaeTrainerOptions options, DeaeNetwork network, Device device)
+    {
+        if (options.Kind != ModelKind.Deae)
+        {
+            return null;
+        }
+
+        var architecture = options.Architecture;
+        return options.RegulariserGradient switch
+        {
+            RegulariserGradient.DecoderOnly => new FrozenCopy(Build(() => new Encoder(architecture, variational: false), options.Seed), network.Encoder, device),
+            RegulariserGradient.EncoderOnly => new FrozenCopy(Build(() => new Decoder(architecture), options.Seed), network.Decoder, device),
+            _ => null,
+        };
+    }
 
     /// <summary>Builds a module under the initialisation lock, the process-wide generator seeded with <paramref name="seed"/>.</summary>
     private static T Build<T>(Func<T> build, int seed)

@@ -33,6 +33,13 @@ public enum RegulariserGradient
     /// of the encoder, so the regulariser can only be lowered by drawing images that keep the other attributes.
     /// </summary>
     DecoderOnly,
+
+    /// <summary>
+    /// The encoder only: interpolations are drawn by a gradient-free copy of the decoder and re-encoded by
+    /// the live encoder, so the decoder learns from the reconstruction and swap losses alone (as in GSL-AE)
+    /// and the regulariser shapes only how images are encoded.
+    /// </summary>
+    EncoderOnly,
 }
 
 /// <summary>The distance the DEAE regulariser puts between C's code and the re-encoded interpolation.</summary>
