@@ -38,12 +38,12 @@ internal static class EvaluateCommand
         var markdown = new Option<string?>("--markdown") { Description = "Write the comparison as a markdown table." };
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace existing output files." };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 1, Description = "Seed." };
-        var regulariser = new RegulariserCliOptions(DemoConfiguration.TrainerOptions(1));
+        var objective = new ObjectiveCliOptions(DemoConfiguration.TrainerOptions(1));
         var command = new Command("evaluate", "Compare DEAE, GSL-AE, β-VAE and the plain autoencoder trained with the same budget: controllability, interpolation validity, MIG/SAP/DCI/modularity/FactorVAE.")
         {
             data, kinds, steps, width, hidden, latent, holdout, pairs, json, markdown, overwrite, seed,
         };
-        regulariser.AddTo(command);
+        objective.AddTo(command);
         command.SetAction(parse => CliRunner.Run(() =>
         {
             bool replace = parse.GetValue(overwrite);
@@ -64,7 +64,7 @@ internal static class EvaluateCommand
                 var options = DemoConfiguration.TrainerOptions(parse.GetValue(steps));
                 options.Kind = kind;
                 options.Seed = parse.GetValue(seed);
-                regulariser.Apply(parse, options);
+                objective.Apply(parse, options);
                 options.Architecture = new DeaeArchitecture
                 {
                     ImageSize = all.Width, Channels = all.Channels, BaseWidth = parse.GetValue(width), HiddenSize = parse.GetValue(hidden), LatentDimension = parse.GetValue(latent),

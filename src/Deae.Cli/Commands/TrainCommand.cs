@@ -26,7 +26,7 @@ internal static class TrainCommand
         var groups = new Option<int>("--groups") { Description = "Groups per step.", DefaultValueFactory = _ => 8 };
         var lr = new Option<double>("--lr") { Description = "Adam learning rate.", DefaultValueFactory = _ => 1e-3 };
         var loss = new Option<PixelLoss>("--loss") { Description = "Mse or L1.", DefaultValueFactory = _ => PixelLoss.Mse };
-        var regulariser = new RegulariserCliOptions(new DeaeTrainerOptions());
+        var objective = new ObjectiveCliOptions(new DeaeTrainerOptions());
         var cycleWeight = new Option<double>("--cycle-weight") { Description = "Cycle-swap weight.", DefaultValueFactory = _ => 0.0 };
         var beta = new Option<double>("--beta") { Description = "β of the β-VAE.", DefaultValueFactory = _ => 4.0 };
         var seed = new Option<int>("--seed") { Description = "Seed.", DefaultValueFactory = _ => 1 };
@@ -38,7 +38,7 @@ internal static class TrainCommand
         {
             data, output, overwrite, kind, attributes, layout, latent, width, hidden, steps, groups, lr, loss, cycleWeight, beta, seed, device, checkpointEvery, resume, holdout,
         };
-        regulariser.AddTo(command);
+        objective.AddTo(command);
         command.SetAction(parse => CliRunner.Run(() =>
         {
             string modelPath = parse.GetValue(output)!;
@@ -78,7 +78,7 @@ internal static class TrainCommand
                 OverwriteCheckpoint = replace, // checked above, as for the model and the grid
                 CheckpointEvery = parse.GetValue(checkpointEvery),
             };
-            regulariser.Apply(parse, options);
+            objective.Apply(parse, options);
             if (images.Channels == 1)
             {
                 options.Architecture.Output = DecoderOutput.Logits;
@@ -130,7 +130,7 @@ internal static class TrainCommand
                         }
 
                         task.Description = $"{options.Kind} step {p.Step}/{p.TotalSteps} " +
-                            string.Join(" ", p.Losses.Select(l => $"{l.Key}={l.Value:0.0000}")) + $" {p.ImagesPerSecond:0} img/s" + validated;
+                            string.Join(" ", p.Losses.Select(l => $"{l.Key}={l.Value:0.0000}")) + $" |g|={p.GradientNorm:0.00} {p.ImagesPerSecond:0} img/s" + validated;
                     });
                     model = resumeFrom is null
                         ? DeaeTrainer.Train(images, validation, options, progress, cancellation.Token)

@@ -182,7 +182,7 @@ public sealed class DeaeEstimator : IEstimator<DeaeTransformer>
 
             var trainer = CopyOf(_options.Trainer, data);
             // Synchronous: every report reaches the channel before it is closed.
-            var progress = new SynchronousProgress<TrainingProgress>(p => Info(channel, $"DEAE step {p.Step}/{p.TotalSteps}: {Losses(p.Losses)}, {p.ImagesPerSecond:0} images/s" +
+            var progress = new SynchronousProgress<TrainingProgress>(p => Info(channel, $"DEAE step {p.Step}/{p.TotalSteps}: {Losses(p.Losses)}, gradient norm {p.GradientNorm:0.000}, {p.ImagesPerSecond:0} images/s" +
                 (p.ValidationLosses is null ? string.Empty : $"; validation: {Losses(p.ValidationLosses)}")));
             var model = DeaeTrainer.Train(data, validation, trainer, progress);
             return DeaeTransformer.Create(_mlContext, model, _options.ImageColumnName, pixelsStep, pixelsColumn, view, _options.LatentColumnName, _options.ChunkColumnPrefix);

@@ -159,6 +159,8 @@ public static class DeaeTrainer
 
             optimizer.zero_grad();
             total.backward();
+            // Without a limit this only measures: the gradients are multiplied by exactly 1.
+            double gradientNorm = nn.utils.clip_grad_norm_(network.parameters(), options.GradientClipNorm ?? double.PositiveInfinity);
             optimizer.step();
 
             bool report = (step + 1) % Math.Max(1, options.ReportEvery) == 0 || step + 1 == options.Steps;
@@ -178,7 +180,7 @@ public static class DeaeTrainer
                 var values = terms.ToDictionary(t => t.Key, t => t.Value.item<float>());
                 values["total"] = totalValue;
                 double seconds = watch.Elapsed.TotalSeconds;
-                progress.Report(new TrainingProgress(step + 1, options.Steps, values, (step + 1 - reportedAt) * imagesPerStep / Math.Max(seconds, 1e-9), validationLosses));
+                progress.Report(new TrainingProgress(step + 1, options.Steps, values, (step + 1 - reportedAt) * imagesPerStep / Math.Max(seconds, 1e-9), validationLosses, gradientNorm));
                 reportedAt = step + 1;
                 watch.Restart();
             }
@@ -245,6 +247,11 @@ public static class DeaeTrainer
         Positive(options.GroupsPerBatch, nameof(options.GroupsPerBatch));
         Positive(options.InterpolationsPerGroup, nameof(options.InterpolationsPerGroup));
         Positive(options.ValidationGroups, nameof(options.ValidationGroups));
+        if (options.GradientClipNorm is double limit && !(limit > 0))
+        {
+            throw new ArgumentException($"GradientClipNorm ({limit}) must be positive, or null for no clipping.");
+        }
+
         if (!(options.LearningRate > 0) || options.SwapWeight < 0 || options.CycleWeight < 0 || !(options.EffectiveRegulariserWeight >= 0) || options.Beta < 0)
         {
             throw new ArgumentException("LearningRate must be positive and SwapWeight, CycleWeight, RegulariserWeight and Beta not negative.");
@@ -323,6 +330,7 @@ public static class DeaeTrainer
     /// <summary>The numbers a resumed run may change: learning rate and loss weights (recorded in the checkpoint).</summary>
     private static string Hyperparameters(DeaeTrainerOptions o) =>
         $"lr={o.LearningRate}; w=({o.SwapWeight},{o.CycleWeight},{o.EffectiveRegulariserWeight},{o.Beta})" +
+        (o.GradientClipNorm is null ? string.Empty : $"; clip={o.GradientClipNorm}") +
         (o.RegulariserWarmupSteps <= 0 ? string.Empty : $"; reg-warmup={o.RegulariserWarmupSteps}");
 
     /// <summary>A well-mixed seed per (run seed, step) (SplitMix64 finaliser).</summary>

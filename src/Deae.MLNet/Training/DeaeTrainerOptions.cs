@@ -97,6 +97,13 @@ public sealed class DeaeTrainerOptions
     /// <summary>Adam learning rate (reference: 1e-4 at 128×128 on a GPU; 1e-3 suits the small CPU networks).</summary>
     public double LearningRate = 1e-3;
 
+    /// <summary>
+    /// Largest L2 norm of all gradients together before each Adam step; larger ones are scaled down to it
+    /// (PyTorch's <c>clip_grad_norm_</c>). Null (the default, as the reference): no clipping. The norm
+    /// before clipping is reported in <see cref="TrainingProgress.GradientNorm"/>, which is how to choose a limit.
+    /// </summary>
+    public double? GradientClipNorm;
+
     /// <summary>Pixel loss for reconstruction and swap terms.</summary>
     public PixelLoss PixelLoss = PixelLoss.Mse;
 

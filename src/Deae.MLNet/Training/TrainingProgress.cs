@@ -9,4 +9,8 @@ namespace Deae.MLNet.Training;
 /// Each loss term's mean on the validation data after this step, when validation data was given and
 /// this step was scored (<see cref="DeaeTrainerOptions.ValidateEvery"/>); otherwise null.
 /// </param>
-public sealed record TrainingProgress(int Step, int TotalSteps, IReadOnlyDictionary<string, float> Losses, double ImagesPerSecond, IReadOnlyDictionary<string, float>? ValidationLosses = null);
+/// <param name="GradientNorm">
+/// The L2 norm of all gradients of this step, before any clipping (<see cref="DeaeTrainerOptions.GradientClipNorm"/>);
+/// NaN when the report was not made by the trainer.
+/// </param>
+public sealed record TrainingProgress(int Step, int TotalSteps, IReadOnlyDictionary<string, float> Losses, double ImagesPerSecond, IReadOnlyDictionary<string, float>? ValidationLosses = null, double GradientNorm = double.NaN);

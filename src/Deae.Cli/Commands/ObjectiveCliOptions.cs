@@ -3,8 +3,11 @@ using Deae.MLNet.Training;
 
 namespace Deae.Cli.Commands;
 
-/// <summary>The DEAE regulariser's command-line options, shared by <c>deae train</c> and <c>deae evaluate</c>.</summary>
-internal sealed class RegulariserCliOptions
+/// <summary>
+/// The command-line options of the training objective (the DEAE regulariser's form and weight) and of
+/// gradient clipping, shared by <c>deae train</c> and <c>deae evaluate</c>.
+/// </summary>
+internal sealed class ObjectiveCliOptions
 {
     private readonly Option<double?> _weight;
     private readonly Option<RegulariserGradient> _gradient;
@@ -13,9 +16,10 @@ internal sealed class RegulariserCliOptions
     private readonly Option<int> _warmup;
     private readonly Option<int> _interpolations;
     private readonly Option<InterpolationMode> _mode;
+    private readonly Option<double?> _clip;
 
     /// <summary>Options whose defaults are <paramref name="defaults"/>' values (the command's own configuration).</summary>
-    public RegulariserCliOptions(DeaeTrainerOptions defaults)
+    public ObjectiveCliOptions(DeaeTrainerOptions defaults)
     {
         _weight = new("--reg-weight") { Description = "DEAE regulariser weight λ_reg (default: 0.01 for colour images, 0.001 for binary images trained with cross-entropy).", DefaultValueFactory = _ => defaults.RegulariserWeight };
         _gradient = new("--reg-gradient") { Description = "Which networks the DEAE regulariser trains: EncoderAndDecoder, DecoderOnly or EncoderOnly.", DefaultValueFactory = _ => defaults.RegulariserGradient };
@@ -24,12 +28,13 @@ internal sealed class RegulariserCliOptions
         _warmup = new("--reg-warmup") { Description = "Steps over which λ_reg rises linearly from 0 (0: full weight from the start).", DefaultValueFactory = _ => defaults.RegulariserWarmupSteps };
         _interpolations = new("--interpolations") { Description = "DEAE interpolations per group.", DefaultValueFactory = _ => defaults.InterpolationsPerGroup };
         _mode = new("--interpolation") { Description = "PerDimensionUniform (the research code) or Linear (one α per chunk).", DefaultValueFactory = _ => defaults.Interpolation };
+        _clip = new("--clip-grad-norm") { Description = "Scale each step's gradients down to this L2 norm when larger (default: no clipping; the progress line shows the norm as |g|).", DefaultValueFactory = _ => defaults.GradientClipNorm };
     }
 
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { _weight, _gradient, _distance, _scale, _warmup, _interpolations, _mode })
+        foreach (var option in new Option[] { _weight, _gradient, _distance, _scale, _warmup, _interpolations, _mode, _clip })
         {
             command.Options.Add(option);
         }
@@ -45,5 +50,6 @@ internal sealed class RegulariserCliOptions
         options.RegulariserWarmupSteps = parse.GetValue(_warmup);
         options.InterpolationsPerGroup = parse.GetValue(_interpolations);
         options.Interpolation = parse.GetValue(_mode);
+        options.GradientClipNorm = parse.GetValue(_clip);
     }
 }
