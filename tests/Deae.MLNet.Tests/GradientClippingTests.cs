@@ -29,7 +29,7 @@ public class GradientClippingTests
     }
 
     [Fact]
-    public void ALimitBelowTheNormChangesTheRunFromTheFirstStepOn()
+    public void ALimitBelowTheNormChangesTheRun()
     {
         var (plain, plainReports) = Train(null);
         double limit = plainReports.Min(r => r.GradientNorm) / 4;

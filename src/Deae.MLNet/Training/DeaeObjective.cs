@@ -114,14 +114,13 @@ internal sealed class DeaeObjective
             latents.Add(cycleMix);
         }
 
-        var route = _route;
         if (_options.Kind == ModelKind.Deae && _options.EffectiveRegulariserWeight > 0)
         {
             // Decoder-only: the interpolations start from fixed codes, so no regulariser gradient reaches the encoder.
-            (interpolated, interpolatedMask, interpolatedTarget) = route == RegulariserGradient.DecoderOnly
+            (interpolated, interpolatedMask, interpolatedTarget) = _route == RegulariserGradient.DecoderOnly
                 ? Interpolations(centre.detach(), partners.detach())
                 : Interpolations(centre, partners);
-            if (route != RegulariserGradient.EncoderOnly)
+            if (_route != RegulariserGradient.EncoderOnly)
             {
                 latents.Add(interpolated);
             }
@@ -151,11 +150,11 @@ internal sealed class DeaeObjective
         Tensor? cycleImages = cycleMix is null ? null : Next(cycleMix.shape[0]);
         // Encoder-only: the interpolations are drawn by the frozen decoder, so no regulariser gradient reaches the decoder.
         Tensor? interpolatedImages = interpolated is null ? null
-            : route == RegulariserGradient.EncoderOnly ? _frozen!.Forward(interpolated) : Next(interpolated.shape[0]);
+            : _route == RegulariserGradient.EncoderOnly ? _frozen!.Forward(interpolated) : Next(interpolated.shape[0]);
 
         // One encoder pass for every re-encoding, unless the interpolations go through the frozen encoder.
         Tensor? recodedCycle = null, recodedInterpolations = null;
-        if (route == RegulariserGradient.DecoderOnly)
+        if (_route == RegulariserGradient.DecoderOnly)
         {
             recodedCycle = cycleImages is null ? null : _network.Encoder.forward(cycleImages);
             recodedInterpolations = interpolatedImages is null ? null : _frozen!.Forward(interpolatedImages);

@@ -157,30 +157,35 @@ public static class DeaeTrainer
                 ownsCheckpoint = true;
             }
 
+            bool last = step + 1 == options.Steps;
+            bool validate = validation is not null && ((options.ValidateEvery > 0 && (step + 1) % options.ValidateEvery == 0) || last);
+            bool report = progress is not null && ((step + 1) % Math.Max(1, options.ReportEvery) == 0 || last || validate);
+
             optimizer.zero_grad();
             total.backward();
-            // Without a limit this only measures: the gradients are multiplied by exactly 1.
-            double gradientNorm = nn.utils.clip_grad_norm_(network.parameters(), options.GradientClipNorm ?? double.PositiveInfinity);
+            // The norm is needed every step to clip, otherwise only for a report; without a limit the call
+            // only measures (the gradients are multiplied by exactly 1).
+            double gradientNorm = options.GradientClipNorm is not null || report
+                ? nn.utils.clip_grad_norm_(network.parameters(), options.GradientClipNorm ?? double.PositiveInfinity)
+                : double.NaN;
             optimizer.step();
 
-            bool report = (step + 1) % Math.Max(1, options.ReportEvery) == 0 || step + 1 == options.Steps;
             model.TrainedSteps = step + 1;
             Dictionary<string, float>? validationLosses = null;
-            if (validation is not null && ((options.ValidateEvery > 0 && (step + 1) % options.ValidateEvery == 0) || step + 1 == options.Steps))
+            if (validate)
             {
                 watch.Stop(); // images per second counts training only
-                validationLosses = validation.Compute(step);
+                validationLosses = validation!.Compute(step);
                 watch.Start();
                 model.AddValidation(new ValidationResult(step + 1, validationLosses));
-                report = true;
             }
 
-            if (report && progress is not null)
+            if (report)
             {
                 var values = terms.ToDictionary(t => t.Key, t => t.Value.item<float>());
                 values["total"] = totalValue;
                 double seconds = watch.Elapsed.TotalSeconds;
-                progress.Report(new TrainingProgress(step + 1, options.Steps, values, (step + 1 - reportedAt) * imagesPerStep / Math.Max(seconds, 1e-9), validationLosses, gradientNorm));
+                progress!.Report(new TrainingProgress(step + 1, options.Steps, values, (step + 1 - reportedAt) * imagesPerStep / Math.Max(seconds, 1e-9), validationLosses, gradientNorm));
                 reportedAt = step + 1;
                 watch.Restart();
             }
