@@ -47,7 +47,7 @@ public class PyTorchReferenceLoadTests(ITestOutputHelper log)
         {
             var z = network.Encoder.forward(x);
             var image = network.Decoder.forward(z);
-            TorchSharp.PyBridge.Safetensors.SaveStateDict(io, new Dictionary<string, Tensor> { ["x"] = x, ["z"] = z, ["image"] = image.contiguous() });
+            TorchSharp.PyBridge.Safetensors.SaveStateDict(io, new Dictionary<string, Tensor> { ["x"] = x, ["z"] = z, ["image"] = image });
         }
 
         string script = Path.Combine(AppContext.BaseDirectory, "pytorch", "reference_load_check.py");
