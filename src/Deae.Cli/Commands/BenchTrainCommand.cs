@@ -110,8 +110,8 @@ internal static class BenchTrainCommand
         // Peak memory is measured in fresh processes, one per data set size, so that neither run's
         // allocator history inflates the other's; the median of three, because single peaks here vary
         // by ±10 MB between identical runs, a third of the 4N − N cache growth being judged.
-        long rssSmall = MedianPeak(small.Count, steps, architecture);
-        long rssLarge = MedianPeak(large.Count, steps, architecture);
+        var (rssSmall, dataSmall) = MedianPeak(small.Count, steps, architecture);
+        var (rssLarge, dataLarge) = MedianPeak(large.Count, steps, architecture);
 
         long imageBytes = (long)architecture.ImageSize * architecture.ImageSize * architecture.Channels;
         long cacheGrowth = (large.Count - small.Count) * imageBytes;
@@ -136,10 +136,15 @@ internal static class BenchTrainCommand
             ["peak_rss_mb_4n"] = Math.Round(rssLarge / 1048576.0, 1),
             ["byte_cache_growth_mb"] = Math.Round(cacheGrowth / 1048576.0, 1),
             ["rss_growth_over_cache_growth"] = Math.Round((double)(rssLarge - rssSmall) / Math.Max(1, cacheGrowth), 3),
+            // The resident set once the data set is built, before training: steadier than the peak, whose
+            // training part varies by tens of MB between identical runs (docs/training.md).
+            ["data_rss_mb_n"] = Math.Round(dataSmall / 1048576.0, 1),
+            ["data_rss_mb_4n"] = Math.Round(dataLarge / 1048576.0, 1),
+            ["data_rss_growth_over_cache_growth"] = Math.Round((double)(dataLarge - dataSmall) / Math.Max(1, cacheGrowth), 3),
         };
     }
 
-    /// <summary><c>deae bench train-memory</c> (hidden): trains on N demo images and prints the process's peak RSS in bytes.</summary>
+    /// <summary><c>deae bench train-memory</c> (hidden): trains on N demo images and prints the resident set once the data set is built, then the process's peak RSS, in bytes.</summary>
     public static Command CreateMemoryProbe()
     {
         var images = new Option<int>("--images") { Required = true };
@@ -151,23 +156,29 @@ internal static class BenchTrainCommand
         {
             TorchRuntime.EnsureLoaded();
             var fonts = new FontsOptions { Letters = BenchLetters, MaxFonts = 5, ImageSize = 32, MaxImages = parse.GetValue(images) };
-            using (DeaeTrainer.Train(FontsGenerator.Generate(fonts), Options(parse.GetValue(steps), Network(parse, width, hidden, latent))))
+            var data = FontsGenerator.Generate(fonts);
+            Console.WriteLine($"data {ProcStatusBytes("VmRSS:")}");
+            using (DeaeTrainer.Train(data, Options(parse.GetValue(steps), Network(parse, width, hidden, latent))))
             {
             }
 
-            Console.WriteLine(PeakRssBytes());
+            Console.WriteLine(ProcStatusBytes("VmHWM:"));
             return 0;
         });
         return command;
     }
 
-    private static long MedianPeak(int images, int steps, DeaeArchitecture architecture) =>
-        Median(Enumerable.Range(0, 3).Select(_ => MeasureInChild(images, steps, architecture)).ToList(), peak => peak);
+    /// <summary>Peak RSS (the median of three fresh processes) and the resident set with the data built (its own median).</summary>
+    private static (long Peak, long Data) MedianPeak(int images, int steps, DeaeArchitecture architecture)
+    {
+        var runs = Enumerable.Range(0, 3).Select(_ => MeasureInChild(images, steps, architecture)).ToList();
+        return (Median(runs, r => r.Peak).Peak, Median(runs, r => r.Data).Data);
+    }
 
     /// <summary>The item with the median <paramref name="key"/> (an odd count of items).</summary>
     private static T Median<T>(IReadOnlyList<T> items, Func<T, double> key) => items.OrderBy(key).ElementAt(items.Count / 2);
 
-    private static long MeasureInChild(int images, int steps, DeaeArchitecture architecture)
+    private static (long Peak, long Data) MeasureInChild(int images, int steps, DeaeArchitecture architecture)
     {
         // Run this same program again: the apphost directly, or "dotnet deae.dll".
         string program = Environment.ProcessPath!;
@@ -186,8 +197,11 @@ internal static class BenchTrainCommand
         using var child = Process.Start(start)!;
         string output = child.StandardOutput.ReadToEnd();
         child.WaitForExit();
-        string last = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault()?.Trim() ?? "";
-        return child.ExitCode == 0 && long.TryParse(last, out long bytes) ? bytes : throw new InvalidOperationException($"The memory probe failed (exit {child.ExitCode}): {output}");
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        string peak = lines.LastOrDefault() ?? "", data = lines.FirstOrDefault(l => l.StartsWith("data ", StringComparison.Ordinal))?[5..] ?? "";
+        return child.ExitCode == 0 && long.TryParse(peak, out long peakBytes) && long.TryParse(data, out long dataBytes)
+            ? (peakBytes, dataBytes)
+            : throw new InvalidOperationException($"The memory probe failed (exit {child.ExitCode}): {output}");
     }
 
     /// <summary>Seconds per step of real training (after two warm-up steps).</summary>
@@ -280,10 +294,10 @@ internal static class BenchTrainCommand
         return 2.0 * 2048 * 2048 * 2048 / best;
     }
 
-    private static long PeakRssBytes()
+    /// <summary>A size from /proc/self/status (VmHWM: the peak resident set; VmRSS: the current one); Linux only, the working set elsewhere.</summary>
+    private static long ProcStatusBytes(string field)
     {
-        // VmHWM: the process's peak resident set; Linux only.
-        string? line = File.Exists("/proc/self/status") ? File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal)) : null;
+        string? line = File.Exists("/proc/self/status") ? File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal)) : null;
         return line is null ? Environment.WorkingSet : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
     }
 }
