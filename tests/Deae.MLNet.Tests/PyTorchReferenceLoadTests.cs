@@ -62,7 +62,8 @@ public class PyTorchReferenceLoadTests(ITestOutputHelper log)
         }
 
         using var python = Process.Start(start)!;
-        string output = python.StandardOutput.ReadToEnd() + python.StandardError.ReadToEnd();
+        var errors = python.StandardError.ReadToEndAsync(); // both pipes drained at once, so neither can fill and block
+        string output = python.StandardOutput.ReadToEnd() + errors.Result;
         python.WaitForExit();
         log.WriteLine(output);
         Assert.True(python.ExitCode == 0, $"{referenceClass}: {output}");

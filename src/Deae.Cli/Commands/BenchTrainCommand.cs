@@ -107,11 +107,11 @@ internal static class BenchTrainCommand
         var utilisationRound = Median(rounds, r => r.Utilisation);
         double gsl = Median(rounds, r => r.Gsl).Gsl;
 
-        // Peak memory is measured in fresh processes, one per data set size, so that neither run's
-        // allocator history inflates the other's; the median of three, because single peaks here vary
-        // by ±10 MB between identical runs, a third of the 4N − N cache growth being judged.
-        var (rssSmall, dataSmall) = MedianPeak(small.Count, steps, architecture);
-        var (rssLarge, dataLarge) = MedianPeak(large.Count, steps, architecture);
+        // Memory is measured in fresh processes, one per data set size, so that neither run's allocator
+        // history inflates the other's; the median of three, because single peaks here vary by tens of MB
+        // between identical runs, as much as the 4N − N cache growth being judged (docs/training.md).
+        var (rssSmall, dataSmall) = MedianMemory(small.Count, steps, architecture);
+        var (rssLarge, dataLarge) = MedianMemory(large.Count, steps, architecture);
 
         long imageBytes = (long)architecture.ImageSize * architecture.ImageSize * architecture.Channels;
         long cacheGrowth = (large.Count - small.Count) * imageBytes;
@@ -136,8 +136,7 @@ internal static class BenchTrainCommand
             ["peak_rss_mb_4n"] = Math.Round(rssLarge / 1048576.0, 1),
             ["byte_cache_growth_mb"] = Math.Round(cacheGrowth / 1048576.0, 1),
             ["rss_growth_over_cache_growth"] = Math.Round((double)(rssLarge - rssSmall) / Math.Max(1, cacheGrowth), 3),
-            // The resident set once the data set is built, before training: steadier than the peak, whose
-            // training part varies by tens of MB between identical runs (docs/training.md).
+            // The resident set once the data set is built, before training: steadier than the peak.
             ["data_rss_mb_n"] = Math.Round(dataSmall / 1048576.0, 1),
             ["data_rss_mb_4n"] = Math.Round(dataLarge / 1048576.0, 1),
             ["data_rss_growth_over_cache_growth"] = Math.Round((double)(dataLarge - dataSmall) / Math.Max(1, cacheGrowth), 3),
@@ -162,14 +161,14 @@ internal static class BenchTrainCommand
             {
             }
 
-            Console.WriteLine(ProcStatusBytes("VmHWM:"));
+            Console.WriteLine($"peak {ProcStatusBytes("VmHWM:")}");
             return 0;
         });
         return command;
     }
 
     /// <summary>Peak RSS (the median of three fresh processes) and the resident set with the data built (its own median).</summary>
-    private static (long Peak, long Data) MedianPeak(int images, int steps, DeaeArchitecture architecture)
+    private static (long Peak, long Data) MedianMemory(int images, int steps, DeaeArchitecture architecture)
     {
         var runs = Enumerable.Range(0, 3).Select(_ => MeasureInChild(images, steps, architecture)).ToList();
         return (Median(runs, r => r.Peak).Peak, Median(runs, r => r.Data).Data);
@@ -197,9 +196,9 @@ internal static class BenchTrainCommand
         using var child = Process.Start(start)!;
         string output = child.StandardOutput.ReadToEnd();
         child.WaitForExit();
-        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        string peak = lines.LastOrDefault() ?? "", data = lines.FirstOrDefault(l => l.StartsWith("data ", StringComparison.Ordinal))?[5..] ?? "";
-        return child.ExitCode == 0 && long.TryParse(peak, out long peakBytes) && long.TryParse(data, out long dataBytes)
+        // The probe prints "data <bytes>" and "peak <bytes>" (after whatever the trainer writes).
+        string Value(string name) => output.Split('\n', StringSplitOptions.TrimEntries).LastOrDefault(l => l.StartsWith(name + " ", StringComparison.Ordinal))?[(name.Length + 1)..] ?? "";
+        return child.ExitCode == 0 && long.TryParse(Value("peak"), out long peakBytes) && long.TryParse(Value("data"), out long dataBytes)
             ? (peakBytes, dataBytes)
             : throw new InvalidOperationException($"The memory probe failed (exit {child.ExitCode}): {output}");
     }
