@@ -90,5 +90,12 @@ public class CliTests
         Assert.Equal(BadInput, column.ExitCode);
         Assert.Contains("'colour'", column.Error);
         Assert.False(File.Exists(temp.Combine("m.deae")));
+
+        // The benchmark needs 4N distinct images; more used to be cut silently to what the set holds.
+        var bench = Deae("bench", "train", "--images", "9000", "--json", temp.Combine("bench.json"));
+        Assert.Equal(BadInput, bench.ExitCode);
+        Assert.Contains("--images", bench.Error);
+        Assert.Contains("8775", bench.Error);
+        Assert.False(File.Exists(temp.Combine("bench.json")));
     }
 }
