@@ -111,7 +111,8 @@ internal static class BenchTrainCommand
         // DEAE training step is followed at once by one bare step and one matrix product, and the ratios are
         // medians over these pairs: a slow second then slows both sides of a pair.
         double flopsPerStep = 3.0 * ((encoded * EncoderFlops(architecture)) + (decoded * DecoderFlops(architecture))); // forward + ~2x backward
-        var paired = TimePairedSteps(small, options, encoded, decoded);
+        var device = DeviceSelection.Resolve(options.Device);
+        var paired = TimePairedSteps(small, options, device, encoded, decoded);
         double gsl = Median(TimeSteps(small, options, ModelKind.GslAe));
         double deae = Median(paired.Select(p => p.Deae));
         double bare = Median(paired.Select(p => p.Bare));
@@ -140,6 +141,7 @@ internal static class BenchTrainCommand
         return new Dictionary<string, object>
         {
             ["configuration"] = $"{architecture}; {groups} groups/step; {interpolations} interpolation(s)/group",
+            ["device"] = device.ToString(),
             ["threads"] = torch.get_num_threads(),
             ["paired_steps"] = paired.Count,
             ["seconds_per_step_deae"] = Math.Round(deae, 4),
@@ -256,11 +258,12 @@ internal static class BenchTrainCommand
     /// Seconds of each DEAE training step (after two warm-up steps), each followed at once by a bare step of
     /// the same passes and one 2048³ matrix product, timed alike; the trainer waits while they run.
     /// </summary>
-    private static List<(double Deae, double Bare, double Matmul)> TimePairedSteps(ImageDataset data, DeaeTrainerOptions options, int encoded, int decoded)
+    private static List<(double Deae, double Bare, double Matmul)> TimePairedSteps(ImageDataset data, DeaeTrainerOptions options, Device device, int encoded, int decoded)
     {
-        using var bare = new BareStep(options.Architecture, encoded, decoded, options.LearningRate);
-        using var x = torch.randn(2048, 2048);
-        using var y = torch.randn(2048, 2048);
+        // Where the trainer runs ("auto" is CUDA when there is a GPU), so that both sides of a pair share a device.
+        using var bare = new BareStep(options.Architecture, device, encoded, decoded, options.LearningRate);
+        using var x = torch.randn(2048, 2048, device: device);
+        using var y = torch.randn(2048, 2048, device: device);
         var others = new List<(double Bare, double Matmul)>();
         var deae = TimeSteps(data, options, ModelKind.Deae, () =>
         {
@@ -308,13 +311,14 @@ internal static class BenchTrainCommand
         private readonly Tensor _images;
         private readonly Tensor _codes;
 
-        public BareStep(DeaeArchitecture architecture, int encoded, int decoded, double learningRate)
+        public BareStep(DeaeArchitecture architecture, Device device, int encoded, int decoded, double learningRate)
         {
             torch.manual_seed(1);
             _network = new DeaeNetwork(architecture, variational: false);
+            _network.to(device);
             _optimizer = new ScalarSafeOptimizers.Adam(_network.parameters(), learningRate); // the trainer's optimizer
-            _images = torch.rand(encoded, architecture.Channels, architecture.ImageSize, architecture.ImageSize).Times(2).Plus(-1.0);
-            _codes = torch.randn(decoded, architecture.LatentDimension);
+            _images = torch.rand(encoded, architecture.Channels, architecture.ImageSize, architecture.ImageSize, device: device).Times(2).Plus(-1.0);
+            _codes = torch.randn(decoded, architecture.LatentDimension, device: device);
         }
 
         /// <summary>Runs one step and returns its seconds.</summary>

@@ -42,7 +42,7 @@ internal static class DemoCommand
             model.Save(modelPath, overwrite: false);
             string swaps = Path.Combine(run, "swaps.png");
             ModelGrid.SaveReconstructionsAndSwaps(model, data, swaps, columns: 10, seed: 7, overwrite: false);
-            Console.WriteLine($"model    : {modelPath} ({model.Architecture}, layout {model.Layout})");
+            Console.WriteLine($"model    : {modelPath} ({model.Architecture}, layout {model.Layout}; trained on {model.Device})");
             Console.WriteLine($"swaps    : {swaps} (rows: X, reconstruction, Y, then Y's {string.Join(" / ", model.Layout.Attributes)} swapped into X)");
             TrainCommand.PrintColourSwaps(model, data);
             return 0;

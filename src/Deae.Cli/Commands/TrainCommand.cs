@@ -88,7 +88,7 @@ internal static class TrainCommand
             using var model = TrainWithProgress(images, options, resuming ? options.CheckpointPath : null, heldFraction > 0 ? heldOut : null);
             model.Save(modelPath, replace);
             ModelGrid.SaveReconstructionsAndSwaps(model, heldOut, gridPath, columns: 10, seed: 7, replace);
-            Console.WriteLine($"model    : {modelPath} ({model.Kind}, {model.Architecture}, layout {model.Layout})");
+            Console.WriteLine($"model    : {modelPath} ({model.Kind}, {model.Architecture}, layout {model.Layout}; trained on {model.Device})");
             Console.WriteLine($"grid     : {gridPath} (rows: X, reconstruction, Y, then Y's chunk of each attribute swapped into X)");
             Console.WriteLine(heldFraction > 0 ? $"scored on {heldOut.Count} held-out images" : "scored on training images");
             PrintColourSwaps(model, heldOut);

@@ -84,7 +84,7 @@ internal sealed class DeaeObjective
     private (Tensor, Dictionary<string, Tensor>) Variational(Tensor images)
     {
         var (mean, logVariance) = _network.Encoder.Distribution(images);
-        var sample = mean.Plus(randn(mean.shape, generator: _random, device: mean.device) * logVariance!.Times(0.5).exp());
+        var sample = mean.Plus(RandomNormal(mean.shape, mean.device) * logVariance!.Times(0.5).exp());
         var reconstruction = PixelLoss(_network.Decoder.forward(sample), images);
         var kl = KlDivergence(mean, logVariance!, images);
         return (reconstruction.Plus(kl.Times(_options.Beta)), new() { ["recon"] = reconstruction, ["kl"] = kl });
@@ -184,11 +184,20 @@ internal sealed class DeaeObjective
         return (total, terms);
     }
 
+    // TorchSharp's Generator is always a CPU generator (its native constructor ignores the device), and
+    // libtorch refuses a CPU generator for a CUDA tensor, so every draw is made on the CPU and moved:
+    // the same numbers on every device, and on the CPU nothing moves.
+    private Tensor RandomIntegers(long high, long[] shape, Device device) => randint(high, shape, generator: _random).to(device);
+
+    private Tensor RandomUniform(long[] shape, Device device) => rand(shape, generator: _random).to(device);
+
+    private Tensor RandomNormal(long[] shape, Device device) => randn(shape, generator: _random).to(device);
+
     /// <summary>Latents assembled chunk by chunk from random members of each group (the cycle-swap input).</summary>
     private Tensor CycleMix(Tensor grouped)
     {
         long groups = grouped.shape[0], members = grouped.shape[1];
-        var source = randint(members, [groups, _layout.Count], generator: _random, device: grouped.device); // [G, m]
+        var source = RandomIntegers(members, [groups, _layout.Count], grouped.device); // [G, m]
         // Gather member source[g, k] for chunk k: one-hot over members, then masked sum.
         var oneHot = nn.functional.one_hot(source, members).to(grouped.dtype); // [G, m, members]
         var perChunk = oneHot.matmul(grouped); // [G, m, z]: the chosen member's whole code per chunk
@@ -204,16 +213,16 @@ internal sealed class DeaeObjective
         int m = _layout.Count, n = _options.InterpolationsPerGroup;
         long groups = centre.shape[0];
         var device = centre.device;
-        var attribute = randint(m, [groups * n], generator: _random, device: device);
+        var attribute = RandomIntegers(m, [groups * n], device);
         // P_k for k != a differs from C in a (it shares only k); with one attribute P_1 is all there is.
-        var partner = m > 1 ? attribute.Plus(1).Plus(randint(m - 1, [groups * n], generator: _random, device: device)).Modulo(m) : zeros_like(attribute);
+        var partner = m > 1 ? attribute.Plus(1).Plus(RandomIntegers(m - 1, [groups * n], device)).Modulo(m) : zeros_like(attribute);
         var groupIndex = ScalarSafeOps.Range(groups, device).repeat_interleave(n);
         var from = centre.index_select(0, groupIndex);
         var to = partners[groupIndex, partner];
         var mask = _masks.index_select(0, attribute);
         var alpha = _options.Interpolation == InterpolationMode.Linear
-            ? rand([groups * n, 1], generator: _random, device: device)
-            : rand([groups * n, _layout.Dimension], generator: _random, device: device);
+            ? RandomUniform([groups * n, 1], device)
+            : RandomUniform([groups * n, _layout.Dimension], device);
         var latents = from.Plus(mask * alpha * (to - from));
         return (latents, mask, from.detach());
     }

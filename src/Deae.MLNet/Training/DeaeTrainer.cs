@@ -108,7 +108,7 @@ public static class DeaeTrainer
         var sampler = grouped ? new GroupSampler(data, attributeIndices) : null;
         int groupSize = layout.Count + 1;
         int imagesPerStep = options.GroupsPerBatch * groupSize;
-        using var generator = new Generator((ulong)options.Seed, device);
+        using var generator = new Generator((ulong)options.Seed); // a CPU generator on every device (DeaeObjective draws on the CPU)
         using var frozen = FrozenCopyFor(options, network, device);
         var objective = new DeaeObjective(network, layout, options, device, generator, frozen);
         using var validation = validationData is null ? null : new ValidationLoss(validationData, network, layout, options, device);

@@ -39,7 +39,7 @@ internal sealed class ValidationLoss : IDisposable
         _data = data;
         _output = architecture.Output;
         _device = device;
-        _generator = new Generator((ulong)DrawSeed, device);
+        _generator = new Generator((ulong)DrawSeed); // a CPU generator on every device (DeaeObjective draws on the CPU)
         _objective = new DeaeObjective(network, layout, options, device, _generator);
         DrawBatches(options, AboutValidationData(() => layout.Attributes.Select(data.AttributeIndex).ToArray()));
     }
