@@ -3,17 +3,11 @@
 # runs on the machine's torch/lib. Usage: benchmarks/cuda/check.sh [BUNDLE]; results under $OUT (else ./cuda-out).
 set -u
 BUNDLE=${1:-.gpu}   # the folder benchmarks/cuda/make-bundle.sh wrote
-filter() { tr '\r' '\n' | grep -v '^\s*$' | grep -v 'img/s: ' | grep -Ev 'step [0-9]+/[0-9]+ .*[0-9] *$' ; }
 OUT=${OUT:-$PWD/cuda-out}; mkdir -p "$OUT"
 main() {
+  . "$(dirname "$0")"/setup.sh
   echo "== env"; date; nvidia-smi -L; nproc
-  T=$(python3 -c 'import torch,os;print(os.path.dirname(torch.__file__))')
-  python3 -c 'import torch;print("torch", torch.__version__, "cuda", torch.version.cuda, torch.cuda.is_available())'
-  export LD_LIBRARY_PATH="$T/lib"
-  mkdir -p /tmp/b && for f in dotnet app; do tar xJf "$BUNDLE"/$f.tar.xz -C /tmp/b || { echo "unpack $f failed"; return; }; done
   tar xJf "$BUNDLE"/fonts.tar.xz -C /usr/share && echo "fonts: $(find /usr/share/fonts -name '*.ttf' | wc -l) faces"
-  export DOTNET_ROOT=/tmp/b/dotnet DOTNET_CLI_TELEMETRY_OPTOUT=1
-  D="/tmp/b/dotnet/dotnet /tmp/b/app/deae.dll"
   echo "== demo (device auto), 800 steps"
   S=$(date +%s%N)
   timeout 150 $D demo --steps 800 -o /tmp/demo > "$OUT"/demo.txt 2>&1
@@ -24,11 +18,11 @@ main() {
   for dev in cuda cpu; do
     S=$(date +%s%N)
     timeout 90 $D train -d "$DATA" -o /tmp/t-$dev.deae --steps 300 --device $dev --seed 1 > "$OUT"/train-$dev.txt 2>&1
-    echo "$dev: rc $? after $(( ($(date +%s%N) - S) / 1000000 )) ms"; filter < "$OUT"/train-$dev.txt | grep -v "^   at " | tail -8
+    echo "$dev: rc $? after $(( ($(date +%s%N) - S) / 1000000 )) ms"; filter < "$OUT"/train-$dev.txt | tail -8
   done
   echo "== bench train (device auto), N = 2000"
   timeout 170 $D bench train --images 2000 --json "$OUT"/bench-gpu.json > "$OUT"/bench.txt 2>&1
-  echo "rc $?"; filter < "$OUT"/bench.txt | grep -v "^   at " | tail -6
+  echo "rc $?"; filter < "$OUT"/bench.txt | tail -6
   cat "$OUT"/bench-gpu.json 2>/dev/null
   date
 }

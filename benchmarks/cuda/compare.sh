@@ -6,14 +6,11 @@ BUNDLE=${1:-.gpu}   # the folder benchmarks/cuda/make-bundle.sh wrote
 STEPS=${2:-6000}
 OUT=${OUT:-$PWD/cuda-out}; mkdir -p "$OUT"
 main() {
+  . "$(dirname "$0")"/setup.sh
   date; nvidia-smi -L
-  T=$(python3 -c 'import torch,os;print(os.path.dirname(torch.__file__))')
-  export LD_LIBRARY_PATH="$T/lib"
-  mkdir -p /tmp/b /tmp/data && for f in dotnet app; do tar xJf "$BUNDLE"/$f.tar.xz -C /tmp/b || { echo "unpack $f failed"; return; }; done
-  tar xJf "$BUNDLE"/demo-data.tar.xz -C /tmp/data
+  mkdir -p /tmp/data && tar xJf "$BUNDLE"/demo-data.tar.xz -C /tmp/data
   # Three processes share 16 cores: five threads each for their CPU-side work.
-  export DOTNET_ROOT=/tmp/b/dotnet DOTNET_CLI_TELEMETRY_OPTOUT=1 OMP_NUM_THREADS=5
-  D="/tmp/b/dotnet/dotnet /tmp/b/app/deae.dll"
+  export OMP_NUM_THREADS=5
   S=$(date +%s)
   for s in 1 2 3; do
     ( $D evaluate -d /tmp/data/demo --kinds Deae,GslAe --steps "$STEPS" --seed $s --reg-weight 0.01 --reg-gradient EncoderOnly --clip-grad-norm 1.0 \
@@ -21,7 +18,7 @@ main() {
       echo "seed $s rc $? after $(( $(date +%s) - S )) s" ) &
   done
   wait
-  for s in 1 2 3; do echo "== seed $s"; tr '\r' '\n' < /tmp/eval-s$s.log | grep -v '^\s*$' | grep -v 'img/s: ' | grep -Ev 'step [0-9]+/[0-9]+ .*[0-9] *$' | grep -v '^   at ' | tail -5; done
+  for s in 1 2 3; do echo "== seed $s"; filter < /tmp/eval-s$s.log | tail -5; done
   date
 }
 main 2>&1 | tee "$OUT"/log.txt
