@@ -100,6 +100,18 @@ public class DatasetWriterTests
     }
 
     [Fact]
+    public void AMissingDataSetIsNamedAsAFolderOrAManifest()
+    {
+        using var temp = new TempFolder();
+        var nowhere = Assert.Throws<FileNotFoundException>(() => DatasetReader.Read(temp.Combine("nowhere")));
+        Assert.Contains($"Data set '{temp.Combine("nowhere")}' does not exist", nowhere.Message);
+
+        Directory.CreateDirectory(temp.Combine("empty"));
+        var empty = Assert.Throws<FileNotFoundException>(() => DatasetReader.Read(temp.Combine("empty")));
+        Assert.Contains($"Data set folder '{temp.Combine("empty")}' has no manifest.csv", empty.Message);
+    }
+
+    [Fact]
     public void AnImageOfAnotherSizeIsNamedWhereverItIs()
     {
         using var temp = new TempFolder();

@@ -114,9 +114,12 @@ public static class DatasetReader
         string full = Path.GetFullPath(manifestPath);
         if (Directory.Exists(full))
         {
-            full = Path.Combine(full, DatasetFiles.Manifest);
+            string inFolder = Path.Combine(full, DatasetFiles.Manifest);
+            return File.Exists(inFolder) ? inFolder
+                : throw new FileNotFoundException($"Data set folder '{full}' has no {DatasetFiles.Manifest}.", inFolder);
         }
 
-        return File.Exists(full) ? full : throw new FileNotFoundException($"Manifest '{full}' does not exist.", full);
+        return File.Exists(full) ? full
+            : throw new FileNotFoundException($"Data set '{full}' does not exist (expected a data set folder or its {DatasetFiles.Manifest}).", full);
     }
 }
