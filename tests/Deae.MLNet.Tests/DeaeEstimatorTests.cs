@@ -151,6 +151,11 @@ public class DeaeEstimatorTests
         var viaImage = Column(transformer.Transform(pixels), "Latent");
         Assert.Equal(256, viaImage.Count);
         Assert.Equal(10, viaImage[0].Length);
+
+        // Images of another size are named at Transform, before ONNX Runtime sees them.
+        var larger = ml.Transforms.ResizeImages("Image", 20, 20).Fit(pixels).Transform(pixels);
+        var error = Assert.Throws<ArgumentException>(() => transformer.Transform(larger));
+        Assert.Contains("'Image' holds 20x20 images; the model was trained on 16x16", error.Message);
     }
 
     [Fact]

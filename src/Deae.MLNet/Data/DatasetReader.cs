@@ -15,6 +15,11 @@ public static class DatasetReader
     /// <param name="channels">Channels to decode to (1 or 3); null takes them from dataset.json, else 3.</param>
     public static ImageDataset Read(string manifestPath, IReadOnlyList<string>? attributeColumns = null, int? channels = null)
     {
+        if (channels is not (null or 1 or 3))
+        {
+            throw new ArgumentOutOfRangeException(nameof(channels), channels, $"Channels {channels} must be 1 (grey) or 3 (RGB).");
+        }
+
         string manifest = ResolveManifest(manifestPath);
         string folder = Path.GetDirectoryName(manifest)!;
         var rows = Csv.ReadRows(manifest);
@@ -30,6 +35,13 @@ public static class DatasetReader
             throw new InvalidDataException($"Manifest '{manifest}' has no '{DatasetFiles.ImageColumn}' column (columns: {string.Join(", ", header)}).");
         }
 
+        // Before any row is indexed by column, so that a short row is named rather than failing deep inside.
+        int shortRow = rows.FindIndex(1, r => r.Length != header.Length);
+        if (shortRow >= 0)
+        {
+            throw new InvalidDataException($"Manifest '{manifest}' row {shortRow + 1} has {rows[shortRow].Length} fields; the header has {header.Length}.");
+        }
+
         var names = attributeColumns ?? header.Where((_, i) => i != imageColumn).ToList();
         var columns = names.Select(n =>
         {
@@ -40,6 +52,11 @@ public static class DatasetReader
         string descriptionPath = Path.Combine(folder, DatasetFiles.Description);
         var description = File.Exists(descriptionPath) ? DatasetDescription.Read(descriptionPath) : null;
         int decodeChannels = channels ?? description?.Channels ?? 3;
+        if (decodeChannels is not (1 or 3))
+        {
+            throw new InvalidDataException($"'{descriptionPath}' says {decodeChannels} channels; images are read with 1 (grey) or 3 (RGB).");
+        }
+
         var attributes = names.Select((name, k) =>
         {
             var described = description?.Attributes.FirstOrDefault(a => a.Name == name)?.Values;
@@ -54,11 +71,6 @@ public static class DatasetReader
         ParallelWork.For(count, null, i =>
         {
             string[] row = rows[i + 1];
-            if (row.Length != header.Length)
-            {
-                throw new InvalidDataException($"Manifest '{manifest}' row {i + 2} has {row.Length} fields; the header has {header.Length}.");
-            }
-
             labels[i] = columns.Select((c, k) => attributes[k].IndexOf(row[c])).ToArray();
             string imagePath = Path.Combine(folder, row[imageColumn]);
             var (w, h, bytes) = DecodeImage(imagePath, decodeChannels);
@@ -81,6 +93,12 @@ public static class DatasetReader
     /// <summary>Decodes an image file to interleaved bytes with <paramref name="channels"/> channels (grey is the mean of R, G, B).</summary>
     public static (int Width, int Height, byte[] Pixels) DecodeImage(string path, int channels)
     {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (channels is not (1 or 3))
+        {
+            throw new ArgumentOutOfRangeException(nameof(channels), channels, "Images are decoded to 1 (grey) or 3 (RGB) channels.");
+        }
+
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"Image '{path}' does not exist.", path);

@@ -57,6 +57,15 @@ public static class DatasetWriter
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentException.ThrowIfNullOrEmpty(generator);
+        foreach (string name in extraFiles?.Keys ?? [])
+        {
+            CheckPlainName(name, "Extra file", nameof(extraFiles));
+            if (name is DatasetFiles.Manifest or DatasetFiles.Description or DatasetFiles.Images)
+            {
+                throw new ArgumentException($"Extra file '{name}' would replace the data set's own {name}.", nameof(extraFiles));
+            }
+        }
+
         string full = Staged(folder, overwrite, staging =>
         {
             WriteContent(data, staging, generator, progress);
@@ -82,6 +91,16 @@ public static class DatasetWriter
     {
         ArgumentNullException.ThrowIfNull(parts);
         ArgumentException.ThrowIfNullOrEmpty(generator);
+        foreach (var (name, _) in parts)
+        {
+            CheckPlainName(name, "Part", nameof(parts));
+        }
+
+        if (parts.GroupBy(p => p.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            throw new ArgumentException($"Part '{twice.Key}' is named {twice.Count()} times; each part needs its own sub-folder.", nameof(parts));
+        }
+
         string full = Staged(folder, overwrite, staging =>
         {
             Directory.CreateDirectory(staging);
@@ -92,6 +111,15 @@ public static class DatasetWriter
             }
         });
         return parts.Select(p => Path.Combine(full, p.Name, DatasetFiles.Manifest)).ToList();
+    }
+
+    /// <summary>A name that stays inside the staging folder: one path segment, no separators, not . or ..</summary>
+    private static void CheckPlainName(string name, string what, string parameter)
+    {
+        if (string.IsNullOrWhiteSpace(name) || name is "." or ".." || Path.GetFileName(name) != name || name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0)
+        {
+            throw new ArgumentException($"{what} name '{name}' must be a plain file name (no folders, not . or ..).", parameter);
+        }
     }
 
     /// <summary>

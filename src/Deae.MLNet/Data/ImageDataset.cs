@@ -37,14 +37,14 @@ public sealed class ImageDataset
         int imageBytes = width * height * channels;
         for (int i = 0; i < pixels.Length; i++)
         {
-            if (pixels[i].Length != imageBytes)
+            if (pixels[i]?.Length != imageBytes)
             {
-                throw new ArgumentException($"Image {i} has {pixels[i].Length} bytes; {width}x{height}x{channels} needs {imageBytes}.", nameof(pixels));
+                throw new ArgumentException($"Image {i} has {pixels[i]?.Length ?? 0} bytes; {width}x{height}x{channels} needs {imageBytes}.", nameof(pixels));
             }
 
-            if (labels[i].Length != attributes.Count)
+            if (labels[i]?.Length != attributes.Count)
             {
-                throw new ArgumentException($"Image {i} has {labels[i].Length} labels for {attributes.Count} attributes.", nameof(labels));
+                throw new ArgumentException($"Image {i} has {labels[i]?.Length ?? 0} labels for {attributes.Count} attributes.", nameof(labels));
             }
 
             for (int a = 0; a < attributes.Count; a++)

@@ -50,7 +50,17 @@ public sealed class AttributeOracles
     /// <summary>The value of <paramref name="attribute"/> the oracle reads in each image.</summary>
     public string[] Read(string attribute, byte[][] images)
     {
+        ArgumentNullException.ThrowIfNull(attribute);
         ArgumentNullException.ThrowIfNull(images);
+        // The oracles read pixels at the geometry they were fitted on (a model of another size would index past the image).
+        var r = _reference;
+        int size = r.Width * r.Height * r.Channels;
+        int wrong = Array.FindIndex(images, image => image?.Length != size);
+        if (wrong >= 0)
+        {
+            throw new ArgumentException($"Image {wrong} has {images[wrong]?.Length ?? 0} bytes; these oracles were fitted on {r.Width}x{r.Height}x{r.Channels} images ({size} bytes).", nameof(images));
+        }
+
         return _readers.TryGetValue(attribute, out var read)
             ? read(images)
             : throw new ArgumentException($"There is no oracle for attribute '{attribute}' (attributes: {string.Join(", ", _readers.Keys)}).");

@@ -193,6 +193,8 @@ public static class DisentanglementMetrics
     public static double FactorVae(IReadOnlyList<float[]> latents, IReadOnlyList<int[]> factors, int seed = 1, int votes = 800, int batch = 64)
     {
         Check(latents, factors);
+        ArgumentOutOfRangeException.ThrowIfLessThan(votes, 2);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
         int dims = latents[0].Length, k = factors[0].Length;
         var std = Enumerable.Range(0, dims).Select(j => StdDev(latents.Select(l => (double)l[j]))).ToArray();
         var active = Enumerable.Range(0, dims).Where(j => std[j] >= 0.05).ToArray();
@@ -203,10 +205,17 @@ public static class DisentanglementMetrics
 
         var random = new Random(seed);
         var byValue = Enumerable.Range(0, k).Select(f => latents.Select((_, i) => i).GroupBy(i => factors[i][f]).Where(g => g.Count() >= 2).Select(g => g.ToArray()).ToArray()).ToArray();
+        // A factor whose every value occurs once cannot be held fixed over a batch: it casts no votes.
+        var votable = Enumerable.Range(0, k).Where(f => byValue[f].Length > 0).ToArray();
+        if (votable.Length == 0)
+        {
+            throw new ArgumentException("FactorVAE score: no factor has a value shared by two latents; more latents per value are needed.", nameof(factors));
+        }
+
         var cast = new List<(int Dimension, int Factor)>();
         for (int v = 0; v < votes; v++)
         {
-            int f = random.Next(k);
+            int f = votable[random.Next(votable.Length)];
             var group = byValue[f][random.Next(byValue[f].Length)];
             var members = Enumerable.Range(0, batch).Select(_ => group[random.Next(group.Length)]).ToArray();
             int dimension = active.MinBy(j => Variance(members.Select(i => latents[i][j] / std[j])));
@@ -278,6 +287,12 @@ public static class DisentanglementMetrics
         if (latents.Count != factors.Count || latents.Count < 4)
         {
             throw new ArgumentException($"{latents.Count} latents and {factors.Count} factor rows: they must pair up, at least 4 of them.");
+        }
+
+        int ragged = Enumerable.Range(0, latents.Count).FirstOrDefault(i => latents[i]?.Length != latents[0]?.Length || factors[i]?.Length != factors[0]?.Length, -1);
+        if (ragged >= 0 || latents[0] is null || factors[0] is null || latents[0].Length == 0 || factors[0].Length == 0)
+        {
+            throw new ArgumentException($"Latent and factor rows must each have one length (row {Math.Max(ragged, 0)} differs from row 0, or is empty).");
         }
     }
 

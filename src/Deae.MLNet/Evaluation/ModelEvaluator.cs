@@ -114,6 +114,11 @@ public static class ModelEvaluator
     /// </summary>
     internal static List<(int X, int Y)> Pairs(ImageDataset data, int column, int count, Random random, Func<int, int, bool>? lookAlike = null)
     {
+        if (count <= 0)
+        {
+            throw new ArgumentOutOfRangeException("pairs", count, "The number of edited pairs per attribute must be positive.");
+        }
+
         lookAlike ??= (x, y) => data.GetLabel(x, column) == data.GetLabel(y, column);
         string name = data.Attributes[column].Name;
         int other = name switch

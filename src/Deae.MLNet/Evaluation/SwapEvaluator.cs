@@ -33,6 +33,11 @@ public static class SwapEvaluator
             throw new ArgumentException($"Only '{Background}' and '{FontColor}' can be judged from pixels; got '{attribute}'.", nameof(attribute));
         }
 
+        if (data.Channels != 3)
+        {
+            throw new ArgumentException($"Colour swaps are judged from RGB pixels; the data has {data.Channels} channel(s).", nameof(data));
+        }
+
         int swapped = data.AttributeIndex(attribute);
         int other = data.AttributeIndex(attribute == Background ? FontColor : Background);
         // Same pair rule as ModelEvaluator (bounded tries, so data without a valid pair is an error, not a hang).

@@ -90,8 +90,7 @@ public static class Augmenter
     /// </summary>
     public static string Write(ImageDataset images, IReadOnlyList<IReadOnlyList<AttributeProvenance>> provenance, string folder, bool overwrite)
     {
-        ArgumentNullException.ThrowIfNull(images);
-        ArgumentNullException.ThrowIfNull(provenance);
+        CheckProvenance(images, provenance);
         var text = new StringBuilder();
         text.Append(Csv.FormatRow([DatasetFiles.ImageColumn, .. images.Attributes.Select(a => a.Name)])).Append('\n');
         for (int i = 0; i < provenance.Count; i++)
@@ -100,5 +99,24 @@ public static class Augmenter
         }
 
         return DatasetWriter.Write(images, folder, "augmented", overwrite, extraFiles: new Dictionary<string, byte[]> { ["provenance.csv"] = Encoding.UTF8.GetBytes(text.ToString()) });
+    }
+
+    /// <summary>Checks that <paramref name="provenance"/> has one row per image, naming the images' attributes in their order.</summary>
+    internal static void CheckProvenance(ImageDataset images, IReadOnlyList<IReadOnlyList<AttributeProvenance>> provenance)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(provenance);
+        if (provenance.Count != images.Count)
+        {
+            throw new ArgumentException($"The provenance has {provenance.Count} rows for {images.Count} images.", nameof(provenance));
+        }
+
+        for (int i = 0; i < provenance.Count; i++)
+        {
+            if (provenance[i] is null || !provenance[i].Select(p => p.Attribute).SequenceEqual(images.Attributes.Select(a => a.Name), StringComparer.Ordinal))
+            {
+                throw new ArgumentException($"Provenance row {i} names the attributes {string.Join(", ", provenance[i]?.Select(p => p.Attribute) ?? [])}; the images have {string.Join(", ", images.Attributes.Select(a => a.Name))}.", nameof(provenance));
+            }
+        }
     }
 }

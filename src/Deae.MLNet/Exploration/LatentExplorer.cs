@@ -75,9 +75,10 @@ public sealed class LatentExplorer
     {
         ArgumentNullException.ThrowIfNull(layout);
         ArgumentNullException.ThrowIfNull(code);
+        ArgumentNullException.ThrowIfNull(value);
         ArgumentOutOfRangeException.ThrowIfLessThan(steps, 2);
         var space = Space(attribute);
-        var range = layout.Range(layout.IndexOf(attribute));
+        var range = ChunkOf(layout, code, attribute);
         var direction = Direction(space, attribute, value);
         string current = NearestValue(space, code[range]);
         if (current == value)
@@ -113,14 +114,16 @@ public sealed class LatentExplorer
     {
         ArgumentNullException.ThrowIfNull(layout);
         ArgumentNullException.ThrowIfNull(code);
+        ArgumentNullException.ThrowIfNull(value);
         var space = Space(attribute);
+        var range = ChunkOf(layout, code, attribute);
         if (!space.Centres.TryGetValue(value, out var centre))
         {
             throw new ArgumentException($"Attribute '{attribute}' has no value '{value}' (values: {string.Join(", ", space.Centres.Keys)}).");
         }
 
         var result = (float[])code.Clone();
-        centre.CopyTo(result.AsSpan(layout.Range(layout.IndexOf(attribute))));
+        centre.CopyTo(result.AsSpan(range));
         return result;
     }
 
@@ -135,12 +138,20 @@ public sealed class LatentExplorer
         ArgumentNullException.ThrowIfNull(combination);
         ArgumentOutOfRangeException.ThrowIfLessThan(steps, 2);
         var space = Space(attribute);
+        var range = ChunkOf(layout, code, attribute);
         var direction = LatentDirections.Combine(combination.Select(t => (Direction(space, attribute, t.Value), t.Weight)));
-        return Path(code, layout.Range(layout.IndexOf(attribute)), direction, stepSize * (steps - 1), steps);
+        return Path(code, range, direction, stepSize * (steps - 1), steps);
     }
 
     /// <summary>The value whose centre is nearest to <paramref name="chunk"/>.</summary>
-    public string NearestValue(string attribute, float[] chunk) => NearestValue(Space(attribute), chunk);
+    public string NearestValue(string attribute, float[] chunk)
+    {
+        ArgumentNullException.ThrowIfNull(chunk);
+        var space = Space(attribute);
+        int size = space.Centres.Values.FirstOrDefault()?.Length ?? 0;
+        return chunk.Length == size ? NearestValue(space, chunk)
+            : throw new ArgumentException($"Attribute '{attribute}': the chunk has {chunk.Length} values; the explorer's has {size}.", nameof(chunk));
+    }
 
     /// <summary>The explorer as JSON.</summary>
     public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this);
@@ -158,8 +169,25 @@ public sealed class LatentExplorer
         }
     }
 
-    private AttributeSpace Space(string attribute) =>
-        Attributes.TryGetValue(attribute, out var space) ? space : throw new ArgumentException($"The explorer has no attribute '{attribute}' (attributes: {string.Join(", ", Attributes.Keys)}).");
+    /// <summary>The attribute's range in <paramref name="code"/>, once the layout and the code are known to be the ones the explorer was fitted on.</summary>
+    private Range ChunkOf(LatentLayout layout, float[] code, string attribute)
+    {
+        // Explorers saved before the layout was recorded have none to compare.
+        if (Layout.Length > 0 && layout.ToString() != Layout)
+        {
+            throw new ArgumentException($"The latent layout {layout} is not the one the explorer was fitted on ({Layout}).", nameof(layout));
+        }
+
+        if (code.Length != layout.Dimension)
+        {
+            throw new ArgumentException($"The code has {code.Length} values; the latent layout {layout} has {layout.Dimension}.", nameof(code));
+        }
+
+        return layout.Range(layout.IndexOf(attribute));
+    }
+
+    private AttributeSpace Space(string attribute) => attribute is null ? throw new ArgumentNullException(nameof(attribute))
+        : Attributes.TryGetValue(attribute, out var space) ? space : throw new ArgumentException($"The explorer has no attribute '{attribute}' (attributes: {string.Join(", ", Attributes.Keys)}).");
 
     private static float[] Direction(AttributeSpace space, string attribute, string value) =>
         space.Directions.TryGetValue(value, out var d) ? d : throw new ArgumentException($"Attribute '{attribute}' has no value '{value}' (values: {string.Join(", ", space.Directions.Keys)}).");

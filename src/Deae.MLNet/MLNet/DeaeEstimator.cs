@@ -66,6 +66,12 @@ public sealed class DeaeEstimator : IEstimator<DeaeTransformer>
             throw new ArgumentException("AttributeColumnNames: at least one attribute column is needed.", nameof(options));
         }
 
+        if (string.IsNullOrWhiteSpace(options.ImageColumnName) || string.IsNullOrWhiteSpace(options.LatentColumnName) || options.ChunkColumnPrefix is null
+            || options.AttributeColumnNames.Any(string.IsNullOrWhiteSpace) || options.Trainer is null)
+        {
+            throw new ArgumentException("Options: ImageColumnName, LatentColumnName, every AttributeColumnNames entry and Trainer must be set (ChunkColumnPrefix may be empty, not null).", nameof(options));
+        }
+
         _mlContext = mlContext;
         _options = options;
     }

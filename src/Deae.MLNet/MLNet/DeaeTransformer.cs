@@ -2,6 +2,7 @@ using Deae.MLNet.Model;
 using Deae.MLNet.Onnx;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Transforms.Image;
 
 namespace Deae.MLNet.MLNet;
 
@@ -72,6 +73,12 @@ public sealed class DeaeTransformer : ITransformer, IDisposable
             throw new ArgumentException($"Image column '{_imageColumnName}' has {vector.Size} values ({string.Join("x", vector.Dimensions.ToArray())}); the model was trained on {a.Channels}x{a.ImageSize}x{a.ImageSize} pixels. Resize the images (ResizeImages) or extract {a.Channels} channel(s).");
         }
 
+        // An MLImage column states its size only after ResizeImages (0 x 0 otherwise): check it when it does.
+        if (column.Type is ImageDataViewType image && image.Width > 0 && image.Height > 0 && (image.Width != a.ImageSize || image.Height != a.ImageSize))
+        {
+            throw new ArgumentException($"Image column '{_imageColumnName}' holds {image.Width}x{image.Height} images; the model was trained on {a.ImageSize}x{a.ImageSize}. Resize them (ResizeImages) first.");
+        }
+
         return schema;
     }
 
@@ -103,6 +110,7 @@ public sealed class DeaeTransformer : ITransformer, IDisposable
     /// <summary>One of this model's byte images (from Decode, SwapAttribute, InterpolateAttribute) as an <see cref="MLImage"/>.</summary>
     public MLImage ToMLImage(byte[] image)
     {
+        ArgumentNullException.ThrowIfNull(image);
         var a = Model.Architecture;
         return ImageConversion.ToMLImage(image, a.ImageSize, a.ImageSize, a.Channels);
     }
@@ -110,6 +118,7 @@ public sealed class DeaeTransformer : ITransformer, IDisposable
     /// <summary>One of this model's byte images as PNG bytes.</summary>
     public byte[] ToPng(byte[] image)
     {
+        ArgumentNullException.ThrowIfNull(image);
         var a = Model.Architecture;
         return ImageConversion.ToPng(image, a.ImageSize, a.ImageSize, a.Channels);
     }

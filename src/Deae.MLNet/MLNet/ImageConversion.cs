@@ -39,6 +39,11 @@ public static class ImageConversion
     public static byte[] FromMLImage(MLImage image, int width, int height, int channels)
     {
         ArgumentNullException.ThrowIfNull(image);
+        if (channels is not (1 or 3))
+        {
+            throw new ArgumentOutOfRangeException(nameof(channels), channels, "Images have 1 (grey) or 3 (RGB) channels.");
+        }
+
         if (image.Width != width || image.Height != height)
         {
             throw new ArgumentException($"The image is {image.Width}x{image.Height} but the model was trained on {width}x{height}; resize it first (ML.NET's ResizeImages, or MLImage tools).", nameof(image));

@@ -39,21 +39,7 @@ public static class ImageDataViews
     /// <param name="pixelsColumnName">The pixels column's name.</param>
     public static IDataView FromAugmented(ImageDataset images, IReadOnlyList<IReadOnlyList<AttributeProvenance>> provenance, string pixelsColumnName = DefaultPixelsColumn)
     {
-        ArgumentNullException.ThrowIfNull(images);
-        ArgumentNullException.ThrowIfNull(provenance);
-        if (provenance.Count != images.Count)
-        {
-            throw new ArgumentException($"The provenance has {provenance.Count} rows for {images.Count} images.", nameof(provenance));
-        }
-
-        for (int i = 0; i < provenance.Count; i++)
-        {
-            if (!provenance[i].Select(p => p.Attribute).SequenceEqual(images.Attributes.Select(a => a.Name), StringComparer.Ordinal))
-            {
-                throw new ArgumentException($"Provenance row {i} names the attributes {string.Join(", ", provenance[i].Select(p => p.Attribute))}; the images have {string.Join(", ", images.Attributes.Select(a => a.Name))}.", nameof(provenance));
-            }
-        }
-
+        Augmenter.CheckProvenance(images, provenance);
         return new View(images, provenance, pixelsColumnName);
     }
 

@@ -81,7 +81,7 @@ public sealed class DeaeArchitecture
             throw new ArgumentException($"BaseWidth ({BaseWidth}), HiddenSize ({HiddenSize}) and LatentDimension ({LatentDimension}) must be positive and ResidualBlocks ({ResidualBlocks}) not negative.");
         }
 
-        if (Stages < 1 || (ImageSize >> Stages) < 2 || (ImageSize >> Stages) << Stages != ImageSize)
+        if (Stages < 1 || Stages > 8 || (ImageSize >> Stages) < 2 || (ImageSize >> Stages) << Stages != ImageSize)
         {
             throw new ArgumentException($"DownsamplingStages {Stages} does not suit ImageSize {ImageSize}: the feature map must stay at least 2×2.");
         }

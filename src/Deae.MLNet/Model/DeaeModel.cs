@@ -72,25 +72,31 @@ public sealed class DeaeModel : IDisposable
     {
         ArgumentNullException.ThrowIfNull(images);
         CheckImages(images);
-        return Batched(images, Network.Encoder.forward);
+        return images.shape[0] == 0 ? empty([0, Layout.Dimension], device: Device) : Batched(images, Network.Encoder.forward);
     }
 
     /// <summary>Decoded images [N, C, H, W] (tanh pixels or logits) of latent codes [N, z], in batches, without gradients.</summary>
     public Tensor Decode(Tensor latents)
     {
         ArgumentNullException.ThrowIfNull(latents);
-        if (latents.dim() != 2 || latents.shape[1] != Layout.Dimension)
+        if (latents.dim() != 2 || latents.shape[1] != Layout.Dimension || latents.dtype != ScalarType.Float32)
         {
-            throw new ArgumentException($"Latents must be [N, {Layout.Dimension}]; got [{string.Join(", ", latents.shape)}].", nameof(latents));
+            throw new ArgumentException($"Latents must be float32 [N, {Layout.Dimension}]; got {latents.dtype} [{string.Join(", ", latents.shape)}].", nameof(latents));
         }
 
-        return Batched(latents, Network.Decoder.forward);
+        var a = Architecture;
+        return latents.shape[0] == 0 ? empty([0, a.Channels, a.ImageSize, a.ImageSize], device: Device) : Batched(latents, Network.Decoder.forward);
     }
 
     /// <summary>Latent codes of interleaved byte images, one float array per image.</summary>
     public float[][] Encode(IReadOnlyList<byte[]> images)
     {
         ArgumentNullException.ThrowIfNull(images);
+        if (images.Count == 0)
+        {
+            return [];
+        }
+
         using var scope = NewDisposeScope();
         var codes = Encode(PixelCodec.ToTensor(images, Architecture.ImageSize, Architecture.ImageSize, Architecture.Channels, Architecture.Output, Device)).cpu();
         var flat = codes.data<float>().ToArray();
@@ -102,6 +108,11 @@ public sealed class DeaeModel : IDisposable
     public byte[][] Decode(IReadOnlyList<float[]> latents)
     {
         ArgumentNullException.ThrowIfNull(latents);
+        if (latents.Count == 0)
+        {
+            return [];
+        }
+
         using var scope = NewDisposeScope();
         int z = Layout.Dimension;
         var flat = new float[latents.Count * z];
@@ -126,6 +137,7 @@ public sealed class DeaeModel : IDisposable
     {
         ArgumentNullException.ThrowIfNull(images);
         ArgumentNullException.ThrowIfNull(donors);
+        ArgumentNullException.ThrowIfNull(attribute);
         if (images.Count != donors.Count)
         {
             throw new ArgumentException($"{images.Count} images but {donors.Count} donors: they are used in pairs.", nameof(donors));
@@ -247,9 +259,9 @@ public sealed class DeaeModel : IDisposable
 
     private void CheckImages(Tensor images)
     {
-        if (images.dim() != 4 || images.shape[1] != Architecture.Channels || images.shape[2] != Architecture.ImageSize || images.shape[3] != Architecture.ImageSize)
+        if (images.dim() != 4 || images.shape[1] != Architecture.Channels || images.shape[2] != Architecture.ImageSize || images.shape[3] != Architecture.ImageSize || images.dtype != ScalarType.Float32)
         {
-            throw new ArgumentException($"Images must be [N, {Architecture.Channels}, {Architecture.ImageSize}, {Architecture.ImageSize}] for this model; got [{string.Join(", ", images.shape)}].", nameof(images));
+            throw new ArgumentException($"Images must be float32 [N, {Architecture.Channels}, {Architecture.ImageSize}, {Architecture.ImageSize}] for this model (PixelCodec.ToTensor makes them from bytes); got {images.dtype} [{string.Join(", ", images.shape)}].", nameof(images));
         }
     }
 

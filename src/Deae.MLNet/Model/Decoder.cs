@@ -21,6 +21,7 @@ public sealed class Decoder : nn.Module<Tensor, Tensor>
     public Decoder(DeaeArchitecture architecture) : base(nameof(Decoder))
     {
         ArgumentNullException.ThrowIfNull(architecture);
+        architecture.Validate();
         int[] widths = architecture.Widths();
         fc1 = nn.Linear(architecture.LatentDimension, architecture.HiddenSize);
         fc2 = nn.Linear(architecture.HiddenSize, architecture.FeatureCount);

@@ -22,6 +22,7 @@ public sealed class Encoder : nn.Module<Tensor, Tensor>
     public Encoder(DeaeArchitecture architecture, bool variational) : base(nameof(Encoder))
     {
         ArgumentNullException.ThrowIfNull(architecture);
+        architecture.Validate();
         int[] widths = architecture.Widths();
         var layers = new List<(string, nn.Module<Tensor, Tensor>)>
         {

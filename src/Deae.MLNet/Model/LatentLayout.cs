@@ -94,6 +94,7 @@ public sealed class LatentLayout : IEquatable<LatentLayout>
     /// <summary>The chunk index of the attribute named <paramref name="attribute"/>; the error lists the known ones.</summary>
     public int IndexOf(string attribute)
     {
+        ArgumentNullException.ThrowIfNull(attribute);
         for (int k = 0; k < Attributes.Count; k++)
         {
             if (string.Equals(Attributes[k], attribute, StringComparison.Ordinal))

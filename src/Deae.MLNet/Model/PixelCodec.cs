@@ -14,6 +14,7 @@ public static class PixelCodec
     public static Tensor ToTensor(ImageDataset data, ReadOnlySpan<int> indices, DecoderOutput output, Device device)
     {
         ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(device);
         int c = data.Channels, plane = data.Width * data.Height, size = plane * c;
         var values = new float[indices.Length * size];
         for (int n = 0; n < indices.Length; n++)
@@ -28,13 +29,14 @@ public static class PixelCodec
     public static Tensor ToTensor(IReadOnlyList<byte[]> images, int width, int height, int channels, DecoderOutput output, Device device)
     {
         ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(device);
         int plane = width * height, size = plane * channels;
         var values = new float[images.Count * size];
         for (int n = 0; n < images.Count; n++)
         {
-            if (images[n].Length != size)
+            if (images[n]?.Length != size)
             {
-                throw new ArgumentException($"Image {n} has {images[n].Length} bytes; {width}x{height}x{channels} needs {size}.", nameof(images));
+                throw new ArgumentException($"Image {n} has {images[n]?.Length ?? 0} bytes; {width}x{height}x{channels} needs {size}.", nameof(images));
             }
 
             ToPlanar(images[n], values.AsSpan(n * size, size), channels, plane, output);
@@ -47,6 +49,11 @@ public static class PixelCodec
     public static byte[][] ToBytes(Tensor images, DecoderOutput output)
     {
         ArgumentNullException.ThrowIfNull(images);
+        if (images.dim() != 4)
+        {
+            throw new ArgumentException($"Images must be [N, C, H, W]; got [{string.Join(", ", images.shape)}].", nameof(images));
+        }
+
         using var scope = NewDisposeScope();
         var unit = output == DecoderOutput.Tanh ? images.detach().Plus(1).DividedBy(2) : images.detach().sigmoid();
         var cpu = unit.ClampedTo(0, 1).Times(255).round().to(ScalarType.Byte).permute(0, 2, 3, 1).contiguous().cpu();

@@ -252,6 +252,12 @@ public static class DeaeTrainer
         Positive(options.GroupsPerBatch, nameof(options.GroupsPerBatch));
         Positive(options.InterpolationsPerGroup, nameof(options.InterpolationsPerGroup));
         Positive(options.ValidationGroups, nameof(options.ValidationGroups));
+        // libtorch aborts the process on a thread count below 1 (an error TorchSharp does not catch).
+        if (options.Threads is int threads)
+        {
+            Positive(threads, nameof(options.Threads));
+        }
+
         if (options.GradientClipNorm is double limit && !(limit > 0))
         {
             throw new ArgumentException($"GradientClipNorm ({limit}) must be positive, or null for no clipping.");
