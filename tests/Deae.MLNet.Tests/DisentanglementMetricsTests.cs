@@ -22,6 +22,18 @@ public class DisentanglementMetricsTests(Xunit.Abstractions.ITestOutputHelper ou
     }
 
     [Fact]
+    public void ChunkSeparationComparesValueMeansWithTheSpreadWithinValuesWhateverTheScale()
+    {
+        // One attribute in dimension 0 (values 0 and 1: means 0.1 and 1.1, each ±0.1), noise in dimension 1.
+        float[][] codes = [[0f, 5f], [0.2f, -5f], [1f, -5f], [1.2f, 5f]];
+        int[] labels = [0, 0, 1, 1];
+        Assert.Equal(25.0, ModelEvaluator.ChunkSeparation(codes, labels, 0..1), 4); // between 4 × 0.5², within 4 × 0.1²
+        Assert.Equal(0.0, ModelEvaluator.ChunkSeparation(codes, labels, 1..2), 6);  // both values have mean 0
+        var scaled = codes.Select(c => c.Select(v => (3 * v) - 2).ToArray()).ToArray();
+        Assert.Equal(25.0, ModelEvaluator.ChunkSeparation(scaled, labels, 0..1), 3);
+    }
+
+    [Fact]
     public void ALatentThatCopiesTheFactorsScoresNearOneAndNoiseNearZero()
     {
         var factors = Factors();

@@ -174,6 +174,9 @@ public class LatentExplorerTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.True(report.ReconstructionRead["background_color"] >= 0.9, $"reconstructed backgrounds {report.ReconstructionRead["background_color"]:P0}");
         // The code scale the residuals are measured against is the codes' own spread.
         Assert.Equal(ModelEvaluator.MeanStandardDeviation(model.Encode(Enumerable.Range(0, data.Count).Select(i => data.GetPixels(i).ToArray()).ToArray())), report.CodeScale, 6);
+        // A background chunk that swaps this well keeps the background colours far apart (no separation: about 0).
+        output.WriteLine($"chunk separation: {string.Join(", ", report.ChunkSeparation)}");
+        Assert.True(report.ChunkSeparation["background_color"] > 2, $"background chunk separation {report.ChunkSeparation["background_color"]}");
 
         // The explorer is saved and loaded with the model.
         using var temp = new TempFolder();

@@ -322,6 +322,35 @@ public class TrainerTests
         Assert.Equal(encoderLearns, network.Encoder.parameters().Any(Learns));
     }
 
+    [Theory]
+    [InlineData(RegulariserGradient.EncoderAndDecoder)]
+    [InlineData(RegulariserGradient.EncoderOnly)]
+    [InlineData(RegulariserGradient.DecoderOnly)]
+    public void AReconstructionTargetCountsOnlyWhatTheInterpolationChanged(RegulariserGradient gradient)
+    {
+        float Reg(RegulariserTarget target)
+        {
+            var options = TinyOptions(1);
+            options.RegulariserGradient = gradient;
+            options.RegulariserTarget = target;
+            using var tiny = new TinyObjective(options);
+            // A decoder that ignores its latent draws every interpolation exactly as C's reconstruction.
+            using (TorchSharp.torch.no_grad())
+            {
+                foreach (var (name, parameter) in tiny.Network.Decoder.named_parameters().Where(p => p.name.StartsWith("fc1.", StringComparison.Ordinal)))
+                {
+                    parameter.zero_();
+                }
+            }
+
+            return tiny.Compute(0).Terms["reg"].item<float>();
+        }
+
+        Assert.Equal(0f, Reg(RegulariserTarget.ReencodedReconstruction));
+        // Held to C's code instead, the encoder is charged for the decoder's drawing errors too.
+        Assert.True(Reg(RegulariserTarget.Code) > 0.01f);
+    }
+
     [Fact]
     public void TheMseRegulariserSquaresTheSameDifferencesTheL1OneAverages()
     {

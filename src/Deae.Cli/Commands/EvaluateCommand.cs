@@ -150,6 +150,15 @@ internal static class EvaluateCommand
             text.AppendLine($"- {report.Model}: scale {F(report.CodeScale)}; relative residual {F(report.Control.Average(c => c.SwapResidual) / report.CodeScale)} / {F(report.Control.Average(c => c.InterpolationResidual) / report.CodeScale)}");
         }
 
+        // Scale-free: how well each chunk keeps its attribute's values apart, which bounds what a swap can draw.
+        text.AppendLine();
+        text.AppendLine("Chunk separation (per attribute, variance of its value means over the variance within values, in its own chunk of the held-out codes):");
+        text.AppendLine();
+        foreach (var report in reports)
+        {
+            text.AppendLine($"- {report.Model}: " + string.Join("; ", report.ChunkSeparation.Select(c => $"{c.Key} {c.Value:0.00}")));
+        }
+
         // The published values are for dSprites; beside another data set's scores they would compare nothing.
         if (dSpritesLike)
         {

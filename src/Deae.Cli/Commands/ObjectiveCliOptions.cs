@@ -13,6 +13,7 @@ internal sealed class ObjectiveCliOptions
     private readonly Option<RegulariserGradient> _gradient;
     private readonly Option<RegulariserDistance> _distance;
     private readonly Option<RegulariserScale> _scale;
+    private readonly Option<RegulariserTarget> _target;
     private readonly Option<int> _warmup;
     private readonly Option<int> _interpolations;
     private readonly Option<InterpolationMode> _mode;
@@ -25,6 +26,7 @@ internal sealed class ObjectiveCliOptions
         _gradient = new("--reg-gradient") { Description = "Which networks the DEAE regulariser trains: EncoderAndDecoder, DecoderOnly or EncoderOnly.", DefaultValueFactory = _ => defaults.RegulariserGradient };
         _distance = new("--reg-distance") { Description = "The regulariser's distance on codes: L1 (the paper) or Mse (the research code).", DefaultValueFactory = _ => defaults.RegulariserDistance };
         _scale = new("--reg-scale") { Description = "The regulariser's units: CodeUnits (the paper) or CodeSpread (per-dimension spread of the step's codes, so shrinking codes cannot lower it).", DefaultValueFactory = _ => defaults.RegulariserScale };
+        _target = new("--reg-target") { Description = "What the regulariser holds the re-encoded interpolation to: Code (C's code, the paper) or ReencodedReconstruction (the re-encoding of C's reconstruction).", DefaultValueFactory = _ => defaults.RegulariserTarget };
         _warmup = new("--reg-warmup") { Description = "Steps over which λ_reg rises linearly from 0 (0: full weight from the start).", DefaultValueFactory = _ => defaults.RegulariserWarmupSteps };
         _interpolations = new("--interpolations") { Description = "DEAE interpolations per group.", DefaultValueFactory = _ => defaults.InterpolationsPerGroup };
         _mode = new("--interpolation") { Description = "PerDimensionUniform (the research code) or Linear (one α per chunk).", DefaultValueFactory = _ => defaults.Interpolation };
@@ -34,7 +36,7 @@ internal sealed class ObjectiveCliOptions
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { _weight, _gradient, _distance, _scale, _warmup, _interpolations, _mode, _clip })
+        foreach (var option in new Option[] { _weight, _gradient, _distance, _scale, _target, _warmup, _interpolations, _mode, _clip })
         {
             command.Options.Add(option);
         }
@@ -47,6 +49,7 @@ internal sealed class ObjectiveCliOptions
         options.RegulariserGradient = parse.GetValue(_gradient);
         options.RegulariserDistance = parse.GetValue(_distance);
         options.RegulariserScale = parse.GetValue(_scale);
+        options.RegulariserTarget = parse.GetValue(_target);
         options.RegulariserWarmupSteps = parse.GetValue(_warmup);
         options.InterpolationsPerGroup = parse.GetValue(_interpolations);
         options.Interpolation = parse.GetValue(_mode);

@@ -36,7 +36,12 @@ public sealed record AttributeControl(
 /// code units, so a model whose codes are smaller scores smaller residuals without re-encoding any more
 /// faithfully; divide a residual by this to compare models.
 /// </param>
-public sealed record ModelReport(string Model, DisentanglementScores Disentanglement, IReadOnlyList<AttributeControl> Control, double? InterpolationValidity, IReadOnlyDictionary<string, double> ReconstructionRead, double CodeScale);
+/// <param name="ChunkSeparation">
+/// Per attribute, how far apart its values lie in its own chunk of the held-out codes: the variance of the
+/// value means over the variance within values (scale-free, so models with codes of different sizes
+/// compare). An attribute whose chunk separates its values poorly cannot be drawn reliably after a swap.
+/// </param>
+public sealed record ModelReport(string Model, DisentanglementScores Disentanglement, IReadOnlyList<AttributeControl> Control, double? InterpolationValidity, IReadOnlyDictionary<string, double> ReconstructionRead, double CodeScale, IReadOnlyDictionary<string, double> ChunkSeparation);
 
 /// <summary>Measures a model's controllability and disentanglement on held-out images with <see cref="AttributeOracles"/>.</summary>
 public static class ModelEvaluator
@@ -91,7 +96,47 @@ public static class ModelEvaluator
             }
         }
 
-        return new ModelReport(model.Kind.ToString(), disentanglement, control, validity, reconstructionRead, MeanStandardDeviation(codes));
+        var separation = layout.Attributes.Select((attribute, k) => (attribute, k)).ToDictionary(
+            a => a.attribute,
+            a => ChunkSeparation(codes, factors.Select(f => f[a.k]).ToArray(), layout.Range(a.k)));
+        return new ModelReport(model.Kind.ToString(), disentanglement, control, validity, reconstructionRead, MeanStandardDeviation(codes), separation);
+    }
+
+    /// <summary>Variance of the per-value mean chunks over the variance within values (summed over the chunk's dimensions).</summary>
+    internal static double ChunkSeparation(float[][] codes, int[] labels, Range range)
+    {
+        var (offset, length) = range.GetOffsetAndLength(codes[0].Length);
+        var overall = new double[length];
+        var sums = new Dictionary<int, (double[] Sum, int Count)>();
+        for (int i = 0; i < codes.Length; i++)
+        {
+            if (!sums.TryGetValue(labels[i], out var entry))
+            {
+                entry = (new double[length], 0);
+            }
+
+            for (int d = 0; d < length; d++)
+            {
+                entry.Sum[d] += codes[i][offset + d];
+                overall[d] += codes[i][offset + d] / codes.Length;
+            }
+
+            sums[labels[i]] = (entry.Sum, entry.Count + 1);
+        }
+
+        double between = 0, within = 0;
+        for (int i = 0; i < codes.Length; i++)
+        {
+            var (sum, count) = sums[labels[i]];
+            for (int d = 0; d < length; d++)
+            {
+                double mean = sum[d] / count;
+                between += (mean - overall[d]) * (mean - overall[d]);
+                within += (codes[i][offset + d] - mean) * (codes[i][offset + d] - mean);
+            }
+        }
+
+        return within > 0 ? between / within : double.PositiveInfinity;
     }
 
     /// <summary>Mean over dimensions of the codes' standard deviation.</summary>

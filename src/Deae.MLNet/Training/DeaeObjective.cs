@@ -152,19 +152,32 @@ internal sealed class DeaeObjective
         Tensor? interpolatedImages = interpolated is null ? null
             : _route == RegulariserGradient.EncoderOnly ? _frozen!.Forward(interpolated) : Next(interpolated.shape[0]);
 
+        // The reconstruction target: C drawn by the decoder that drew the interpolations, re-encoded below with them.
+        Tensor? centreDrawn = interpolatedImages is null || _options.RegulariserTarget != RegulariserTarget.ReencodedReconstruction ? null
+            : _route == RegulariserGradient.EncoderOnly ? _frozen!.Forward(centre.detach())
+            : decoded.narrow(0, 0, count).view(groups, m + 1, images.shape[1], images.shape[2], images.shape[3])[.., 0].detach();
+
         // One encoder pass for every re-encoding, unless the interpolations go through the frozen encoder.
-        Tensor? recodedCycle = null, recodedInterpolations = null;
+        Tensor? recodedCycle = null, recodedInterpolations = null, recodedCentres = null;
         if (_route == RegulariserGradient.DecoderOnly)
         {
             recodedCycle = cycleImages is null ? null : _network.Encoder.forward(cycleImages);
             recodedInterpolations = interpolatedImages is null ? null : _frozen!.Forward(interpolatedImages);
+            recodedCentres = centreDrawn is null ? null : _frozen!.Forward(centreDrawn);
         }
         else if (cycleImages is not null || interpolatedImages is not null)
         {
-            var recoded = _network.Encoder.forward(cat(new[] { cycleImages, interpolatedImages }.OfType<Tensor>().ToList(), 0));
-            long cycleCount = cycleImages?.shape[0] ?? 0;
+            var recoded = _network.Encoder.forward(cat(new[] { cycleImages, interpolatedImages, centreDrawn }.OfType<Tensor>().ToList(), 0));
+            long cycleCount = cycleImages?.shape[0] ?? 0, interpolationCount = interpolatedImages?.shape[0] ?? 0;
             recodedCycle = cycleImages is null ? null : recoded.narrow(0, 0, cycleCount);
-            recodedInterpolations = interpolatedImages is null ? null : recoded.narrow(0, cycleCount, interpolatedImages.shape[0]);
+            recodedInterpolations = interpolatedImages is null ? null : recoded.narrow(0, cycleCount, interpolationCount);
+            recodedCentres = centreDrawn is null ? null : recoded.narrow(0, cycleCount + interpolationCount, groups);
+        }
+
+        if (recodedCentres is not null)
+        {
+            // Interpolations come group by group (InterpolationsPerGroup each), as Interpolations lays them out.
+            interpolatedTarget = recodedCentres.detach().repeat_interleave(_options.InterpolationsPerGroup, 0);
         }
 
         if (recodedCycle is not null)

@@ -336,7 +336,8 @@ public static class DeaeTrainer
         $"loss={o.PixelLoss}; interp={o.InterpolationsPerGroup}/{o.Interpolation}" +
         (o.RegulariserGradient == RegulariserGradient.EncoderAndDecoder ? string.Empty : $"; reg-gradient={o.RegulariserGradient}") +
         (o.RegulariserDistance == RegulariserDistance.L1 ? string.Empty : $"; reg-distance={o.RegulariserDistance}") +
-        (o.RegulariserScale == RegulariserScale.CodeUnits ? string.Empty : $"; reg-scale={o.RegulariserScale}");
+        (o.RegulariserScale == RegulariserScale.CodeUnits ? string.Empty : $"; reg-scale={o.RegulariserScale}") +
+        (o.RegulariserTarget == RegulariserTarget.Code ? string.Empty : $"; reg-target={o.RegulariserTarget}");
 
     /// <summary>The numbers a resumed run may change: learning rate and loss weights (recorded in the checkpoint).</summary>
     private static string Hyperparameters(DeaeTrainerOptions o) =>

@@ -70,6 +70,22 @@ public enum RegulariserScale
     CodeSpread,
 }
 
+/// <summary>What the DEAE regulariser holds the re-encoded interpolation's other chunks to.</summary>
+public enum RegulariserTarget
+{
+    /// <summary>C's own code, as Eq. 2 is written.</summary>
+    Code,
+
+    /// <summary>
+    /// The re-encoding of C's reconstruction, drawn and re-encoded by the same networks as the
+    /// interpolation (held fixed, no gradient). Both sides then carry the decoder's drawing errors, so the
+    /// term measures only what the interpolation changed in the other chunks; against C's code the encoder
+    /// is also asked to ignore those errors, which for an attribute drawn as subtly as the Fonts-like font
+    /// means ignoring the attribute itself (docs/evaluation.md).
+    /// </summary>
+    ReencodedReconstruction,
+}
+
 /// <summary>
 /// Options of <see cref="DeaeTrainer"/>: one options class for every model kind. Read, never mutated,
 /// by the trainer.
@@ -156,6 +172,9 @@ public sealed class DeaeTrainerOptions
 
     /// <summary>The units of the regulariser's distance (code units as the paper, or relative to each dimension's spread).</summary>
     public RegulariserScale RegulariserScale = RegulariserScale.CodeUnits;
+
+    /// <summary>What the regulariser compares the re-encoded interpolation with (C's code as in the paper, or the re-encoding of C's reconstruction).</summary>
+    public RegulariserTarget RegulariserTarget = RegulariserTarget.Code;
 
     /// <summary>How the regulariser interpolates a chunk.</summary>
     public InterpolationMode Interpolation = InterpolationMode.PerDimensionUniform;
