@@ -72,5 +72,8 @@ public class GroupSamplerTests
         var data = Labels([[0, 0], [1, 0]], 2, 1);
         var error = Assert.Throws<ArgumentException>(() => new GroupSampler(data, [0, 1]));
         Assert.Contains("'a1'", error.Message);
+
+        var outside = Assert.Throws<ArgumentOutOfRangeException>(() => new GroupSampler(data, [0, 2]));
+        Assert.Contains("Attribute index 2 is not one of the data's 2 attributes", outside.Message);
     }
 }

@@ -39,6 +39,14 @@ public sealed class GroupSampler
             throw new ArgumentException($"Group sampling needs at least two images; the data set has {data.Count}.", nameof(data));
         }
 
+        foreach (int a in attributes)
+        {
+            if ((uint)a >= (uint)data.Attributes.Count)
+            {
+                throw new ArgumentOutOfRangeException(nameof(attributes), a, $"Attribute index {a} is not one of the data's {data.Attributes.Count} attributes.");
+            }
+        }
+
         _data = data;
         _attributes = attributes.ToArray();
         _byValue = new int[_attributes.Length][][];
