@@ -305,13 +305,17 @@ public class TrainerTests
     }
 
     [Theory]
-    [InlineData(RegulariserGradient.EncoderAndDecoder, true, true)]
-    [InlineData(RegulariserGradient.DecoderOnly, false, true)]
-    [InlineData(RegulariserGradient.EncoderOnly, true, false)]
-    public void TheRegularisersGradientReachesTheNetworksTheOptionNames(RegulariserGradient gradient, bool encoderLearns, bool decoderLearns)
+    [InlineData(RegulariserGradient.EncoderAndDecoder, true, true, RegulariserTarget.Code)]
+    [InlineData(RegulariserGradient.DecoderOnly, false, true, RegulariserTarget.Code)]
+    [InlineData(RegulariserGradient.EncoderOnly, true, false, RegulariserTarget.Code)]
+    [InlineData(RegulariserGradient.EncoderAndDecoder, true, true, RegulariserTarget.ReencodedReconstruction)]
+    [InlineData(RegulariserGradient.DecoderOnly, false, true, RegulariserTarget.ReencodedReconstruction)]
+    [InlineData(RegulariserGradient.EncoderOnly, true, false, RegulariserTarget.ReencodedReconstruction)]
+    public void TheRegularisersGradientReachesTheNetworksTheOptionNames(RegulariserGradient gradient, bool encoderLearns, bool decoderLearns, RegulariserTarget target)
     {
         var options = TinyOptions(1);
         options.RegulariserGradient = gradient;
+        options.RegulariserTarget = target;
         using var tiny = new TinyObjective(options);
         var network = tiny.Network;
 

@@ -152,10 +152,12 @@ internal sealed class DeaeObjective
         Tensor? interpolatedImages = interpolated is null ? null
             : _route == RegulariserGradient.EncoderOnly ? _frozen!.Forward(interpolated) : Next(interpolated.shape[0]);
 
-        // The reconstruction target: C drawn by the decoder that drew the interpolations, re-encoded below with them.
+        // The reconstruction target: C drawn by the decoder that drew the interpolations, re-encoded below with
+        // them, on the same gradient path as the interpolation (held fixed, it is a moving target and diverged).
         Tensor? centreDrawn = interpolatedImages is null || _options.RegulariserTarget != RegulariserTarget.ReencodedReconstruction ? null
-            : _route == RegulariserGradient.EncoderOnly ? _frozen!.Forward(centre.detach())
-            : decoded.narrow(0, 0, count).view(groups, m + 1, images.shape[1], images.shape[2], images.shape[3])[.., 0].detach();
+            : _route == RegulariserGradient.EncoderOnly ? _frozen!.Forward(centre)
+            : _route == RegulariserGradient.DecoderOnly ? _network.Decoder.forward(centre.detach())
+            : decoded.narrow(0, 0, count).view(groups, m + 1, images.shape[1], images.shape[2], images.shape[3])[.., 0];
 
         // One encoder pass for every re-encoding, unless the interpolations go through the frozen encoder.
         Tensor? recodedCycle = null, recodedInterpolations = null, recodedCentres = null;
@@ -177,7 +179,7 @@ internal sealed class DeaeObjective
         if (recodedCentres is not null)
         {
             // Interpolations come group by group (InterpolationsPerGroup each), as Interpolations lays them out.
-            interpolatedTarget = recodedCentres.detach().repeat_interleave(_options.InterpolationsPerGroup, 0);
+            interpolatedTarget = recodedCentres.repeat_interleave(_options.InterpolationsPerGroup, 0);
         }
 
         if (recodedCycle is not null)

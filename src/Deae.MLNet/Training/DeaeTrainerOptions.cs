@@ -78,7 +78,8 @@ public enum RegulariserTarget
 
     /// <summary>
     /// The re-encoding of C's reconstruction, drawn and re-encoded by the same networks as the
-    /// interpolation (held fixed, no gradient). Both sides then carry the decoder's drawing errors, so the
+    /// interpolation and on the same gradient path (held fixed it is a moving target: measured, the term
+    /// grew from 0.6 to 67 within 1800 steps). Both sides then carry the decoder's drawing errors, so the
     /// term measures only what the interpolation changed in the other chunks; against C's code the encoder
     /// is also asked to ignore those errors, which for an attribute drawn as subtly as the Fonts-like font
     /// means ignoring the attribute itself (docs/evaluation.md).
