@@ -289,10 +289,11 @@ public static class DisentanglementMetrics
             throw new ArgumentException($"{latents.Count} latents and {factors.Count} factor rows: they must pair up, at least 4 of them.");
         }
 
-        int ragged = Enumerable.Range(0, latents.Count).FirstOrDefault(i => latents[i]?.Length != latents[0]?.Length || factors[i]?.Length != factors[0]?.Length, -1);
-        if (ragged >= 0 || latents[0] is null || factors[0] is null || latents[0].Length == 0 || factors[0].Length == 0)
+        int dimensions = latents[0]?.Length ?? 0, factorCount = factors[0]?.Length ?? 0;
+        int ragged = Enumerable.Range(0, latents.Count).FirstOrDefault(i => latents[i]?.Length != dimensions || factors[i]?.Length != factorCount, -1);
+        if (dimensions == 0 || factorCount == 0 || ragged >= 0)
         {
-            throw new ArgumentException($"Latent and factor rows must each have one length (row {Math.Max(ragged, 0)} differs from row 0, or is empty).");
+            throw new ArgumentException($"Latent and factor rows must each have one length, not empty (row {Math.Max(ragged, 0)} differs from row 0 or is empty).");
         }
     }
 

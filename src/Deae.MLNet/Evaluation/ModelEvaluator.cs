@@ -105,39 +105,25 @@ public static class ModelEvaluator
     /// <summary>Variance of the per-value mean chunks over the variance within values (summed over the chunk's dimensions).</summary>
     internal static double ChunkSeparation(float[][] codes, int[] labels, Range range)
     {
-        var (offset, length) = range.GetOffsetAndLength(codes[0].Length);
-        var overall = new double[length];
-        var sums = new Dictionary<int, (double[] Sum, int Count)>();
-        for (int i = 0; i < codes.Length; i++)
-        {
-            if (!sums.TryGetValue(labels[i], out var entry))
-            {
-                entry = (new double[length], 0);
-            }
-
-            for (int d = 0; d < length; d++)
-            {
-                entry.Sum[d] += codes[i][offset + d];
-                overall[d] += codes[i][offset + d] / codes.Length;
-            }
-
-            sums[labels[i]] = (entry.Sum, entry.Count + 1);
-        }
-
+        var chunks = codes.Select(c => c[range]).ToArray();
+        var overall = MeanOf(chunks);
+        var valueMeans = labels.Distinct().ToDictionary(v => v, v => MeanOf(chunks.Where((_, i) => labels[i] == v).ToArray()));
         double between = 0, within = 0;
-        for (int i = 0; i < codes.Length; i++)
+        for (int i = 0; i < chunks.Length; i++)
         {
-            var (sum, count) = sums[labels[i]];
-            for (int d = 0; d < length; d++)
+            var mean = valueMeans[labels[i]];
+            for (int d = 0; d < mean.Length; d++)
             {
-                double mean = sum[d] / count;
-                between += (mean - overall[d]) * (mean - overall[d]);
-                within += (codes[i][offset + d] - mean) * (codes[i][offset + d] - mean);
+                between += (mean[d] - overall[d]) * (mean[d] - overall[d]);
+                within += (chunks[i][d] - mean[d]) * (chunks[i][d] - mean[d]);
             }
         }
 
         return within > 0 ? between / within : double.PositiveInfinity;
     }
+
+    private static double[] MeanOf(float[][] rows) =>
+        Enumerable.Range(0, rows[0].Length).Select(d => rows.Average(r => (double)r[d])).ToArray();
 
     /// <summary>Mean over dimensions of the codes' standard deviation.</summary>
     internal static double MeanStandardDeviation(float[][] codes)

@@ -140,7 +140,8 @@ internal sealed class DeaeObjective
         var partnerImages = imagesGrouped[.., 1..].reshape(-1, images.shape[1], images.shape[2], images.shape[3]);
 
         var terms = new Dictionary<string, Tensor>();
-        terms["recon"] = PixelLoss(Next(count), images);
+        var reconstructions = Next(count);
+        terms["recon"] = PixelLoss(reconstructions, images);
         var swapCentre = PixelLoss(Next(groups * m), centreImages);
         var swapPartner = PixelLoss(Next(groups * m), partnerImages);
         var swapFull = PixelLoss(Next(groups), imagesGrouped[.., 0]);
@@ -157,7 +158,7 @@ internal sealed class DeaeObjective
         Tensor? centreDrawn = interpolatedImages is null || _options.RegulariserTarget != RegulariserTarget.ReencodedReconstruction ? null
             : _route == RegulariserGradient.EncoderOnly ? _frozen!.Forward(centre)
             : _route == RegulariserGradient.DecoderOnly ? _network.Decoder.forward(centre.detach())
-            : decoded.narrow(0, 0, count).view(groups, m + 1, images.shape[1], images.shape[2], images.shape[3])[.., 0];
+            : reconstructions.view(groups, m + 1, images.shape[1], images.shape[2], images.shape[3])[.., 0];
 
         // One encoder pass for every re-encoding, unless the interpolations go through the frozen encoder.
         Tensor? recodedCycle = null, recodedInterpolations = null, recodedCentres = null;
