@@ -159,6 +159,32 @@ public class DeaeEstimatorTests
     }
 
     [Fact]
+    public void ImagesOfUnknownSizeAreNamedWithTheResizeThatMendsThem()
+    {
+        using var temp = new TempFolder();
+        var (ml, pixels, _) = LoadTiny(temp);
+        string manifest = temp.Combine("tiny", "manifest.csv");
+        var rows = ManifestLoader.Load(ml, manifest);
+        // LoadImages alone states no size, and ML.NET's ExtractPixels refuses such a column.
+        var unsized = ml.Transforms.LoadImages("Image", ManifestLoader.ImageFolder(manifest), "image").Fit(rows).Transform(rows);
+        var options = TinyOptions(2);
+        options.ImageColumnName = "Image";
+
+        var fitError = Assert.Throws<ArgumentException>(() => new DeaeEstimator(ml, options).Fit(unsized));
+        Assert.Contains("image column 'Image' holds images of unknown size", fitError.Message);
+        var schemaError = Assert.Throws<ArgumentException>(() => new DeaeEstimator(ml, options).GetOutputSchema(SchemaShapeOf(unsized)));
+        Assert.Contains("ResizeImages(\"Image\", 16, 16)", schemaError.Message);
+
+        using var transformer = new DeaeEstimator(ml, options).Fit(pixels);
+        var transformError = Assert.Throws<ArgumentException>(() => transformer.Transform(unsized));
+        Assert.Contains("Image column 'Image' holds images of unknown size (LoadImages states none); append ResizeImages(\"Image\", 16, 16)", transformError.Message);
+
+        // The resize the message names is the cure: the same latents as the pipeline the model was fitted on.
+        var resized = ml.Transforms.ResizeImages("Image", 16, 16).Fit(unsized).Transform(unsized);
+        Assert.Equal(Column(transformer.Transform(pixels), "Latent"), Column(transformer.Transform(resized), "Latent"));
+    }
+
+    [Fact]
     public void MissingOrMistypedColumnsAreNamed()
     {
         using var temp = new TempFolder();

@@ -107,6 +107,8 @@ public sealed class DeaeEstimator : IEstimator<DeaeTransformer>
             throw new ArgumentException($"Image column '{_options.ImageColumnName}' is {image.ItemType} ({image.Kind}); expected Vector<Single, C, H, W> from ExtractPixels, or an MLImage.");
         }
 
+        CheckImageSizeKnown(_options.ImageColumnName, image.ItemType, _options.Trainer.Architecture.ImageSize);
+
         foreach (string name in _options.AttributeColumnNames)
         {
             var column = inputSchema.FirstOrDefault(c => c.Name == name);
@@ -209,6 +211,8 @@ public sealed class DeaeEstimator : IEstimator<DeaeTransformer>
             throw new ArgumentException($"{role}: image column '{_options.ImageColumnName}' is {image.Type}; expected a fixed-size Vector<Single, C, H, W> from ExtractPixels, or an MLImage.");
         }
 
+        CheckImageSizeKnown(_options.ImageColumnName, image.Type, _options.Trainer.Architecture.ImageSize, role);
+
         foreach (string name in _options.AttributeColumnNames)
         {
             var column = schema.GetColumnOrNull(name) ?? throw new ArgumentException($"{role}: attribute column '{name}' is not in the input.");
@@ -224,6 +228,18 @@ public sealed class DeaeEstimator : IEstimator<DeaeTransformer>
 
     private static void Info(IChannel channel, string message) =>
         channel.Info(MessageSensitivity.None, message);
+
+    /// <summary>
+    /// ML.NET's ExtractPixels needs images of a known size, which LoadImages alone does not state; without
+    /// this check its error would name neither the cure nor the size.
+    /// </summary>
+    internal static void CheckImageSizeKnown(string column, DataViewType type, int size, string? role = null)
+    {
+        if (type is ImageDataViewType { Width: 0 } or ImageDataViewType { Height: 0 })
+        {
+            throw new ArgumentException($"{(role is null ? "Image" : role + ": image")} column '{column}' holds images of unknown size (LoadImages states none); append ResizeImages(\"{column}\", {size}, {size}) before the DEAE step so that every image is {size}x{size}.");
+        }
+    }
 
     /// <summary>The column that holds extracted pixels when the image column is an MLImage.</summary>
     private static string PixelsColumnFor(string imageColumn) => $"{imageColumn}_Pixels";
