@@ -82,11 +82,4 @@ public class OnnxExportTests
     }
 
     private static float MaxDifference(float[] a, float[] b) => a.Zip(b).Max(p => Math.Abs(p.First - p.Second));
-
-    private sealed class ToleranceComparer(float tolerance) : IEqualityComparer<float>
-    {
-        public bool Equals(float x, float y) => Math.Abs(x - y) <= tolerance;
-
-        public int GetHashCode(float obj) => 0;
-    }
 }
