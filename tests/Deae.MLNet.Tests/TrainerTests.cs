@@ -400,55 +400,6 @@ public class TrainerTests
     }
 
     [Fact]
-    public void InResidualUnitsADimensionTheRoundTripLosesMoreOfWeighsLessHoweverItIsScaled()
-    {
-        TorchRuntime.EnsureLoaded();
-        float[] Scale(float firstDimensionFactor)
-        {
-            // Per dimension: mean residual of C's re-encoded reconstruction 1, 2, 0.0005, 4; spread of the step's codes 1, 4, 1, 2.
-            float f = firstDimensionFactor, r = MathF.Sqrt(2);
-            using var centre = TorchSharp.torch.zeros(2, 4);
-            using var recoded = TorchSharp.torch.tensor(new[] { f, -2, 0, 4, -f, 2, 0.001f, -4 }, [2, 4]);
-            using var codes = TorchSharp.torch.tensor(new[] { 0, 0, 0, 0, r * f, r * 4, r, r * 2 }, [2, 4]);
-            using var scale = DeaeObjective.ResidualScale(recoded, centre, codes);
-            Assert.False(scale.requires_grad);
-            return scale.data<float>().ToArray();
-        }
-
-        // Shares of the spread lost: 1, 0.5, 0.0005, 2 (mean 0.875125); the faithful third counts as 1/20 of the mean.
-        // Weights (1 / scale) are inversely proportional to the shares and average 1.
-        float[] shares = [1, 0.5f, 3.5005f / 4 / 20, 2];
-        float meanInverse = shares.Average(x => 1 / x);
-        Assert.Equal(shares.Select(x => 1 / x / meanInverse), Scale(1).Select(x => 1 / x), new ToleranceComparer(1e-4f));
-        Assert.Equal(1, Scale(1).Average(x => 1 / x), 4);
-        // A dimension whose codes and residual shrink together keeps its weight (in code units it would weigh 4× more).
-        Assert.Equal(Scale(1), Scale(0.25f), new ToleranceComparer(1e-5f));
-    }
-
-    [Theory]
-    [InlineData(RegulariserGradient.EncoderAndDecoder)]
-    [InlineData(RegulariserGradient.DecoderOnly)]
-    [InlineData(RegulariserGradient.EncoderOnly)]
-    public void TheResidualScaleWeighsTheSameDifferencesOnEveryGradientRoute(RegulariserGradient route)
-    {
-        float Reg(RegulariserScale scale)
-        {
-            var options = TinyOptions(1);
-            options.RegulariserGradient = route;
-            options.RegulariserScale = scale;
-            using var tiny = new TinyObjective(options);
-            var (total, terms) = tiny.Compute(0);
-            total.backward();
-            Assert.All(tiny.Network.parameters(), p => Assert.True(p.grad is null || p.grad.isfinite().all().item<bool>()));
-            return terms["reg"].item<float>();
-        }
-
-        float codeUnits = Reg(RegulariserScale.CodeUnits), residual = Reg(RegulariserScale.ReconstructionResidual);
-        Assert.True(float.IsFinite(residual) && residual > 0, $"reg {residual}");
-        Assert.NotEqual(codeUnits, residual);
-    }
-
-    [Fact]
     public void TheRegulariserWarmsUpLinearlyToItsFullWeight()
     {
         var options = TinyOptions(1);

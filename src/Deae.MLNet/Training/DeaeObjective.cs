@@ -155,10 +155,8 @@ internal sealed class DeaeObjective
 
         // The reconstruction target: C drawn by the decoder that drew the interpolations, re-encoded below with
         // them, on the same gradient path as the interpolation (held fixed, it is a moving target and diverged).
-        // The residual scale needs the same re-encoding, held fixed (so only the target's needs C's gradient path).
-        bool targetOnPath = _options.RegulariserTarget == RegulariserTarget.ReencodedReconstruction;
-        Tensor? centreDrawn = interpolatedImages is null || !(targetOnPath || _options.RegulariserScale == RegulariserScale.ReconstructionResidual) ? null
-            : _route == RegulariserGradient.EncoderOnly ? _frozen!.Forward(targetOnPath ? centre : centre.detach())
+        Tensor? centreDrawn = interpolatedImages is null || _options.RegulariserTarget != RegulariserTarget.ReencodedReconstruction ? null
+            : _route == RegulariserGradient.EncoderOnly ? _frozen!.Forward(centre)
             : _route == RegulariserGradient.DecoderOnly ? _network.Decoder.forward(centre.detach())
             : reconstructions.view(groups, m + 1, images.shape[1], images.shape[2], images.shape[3])[.., 0];
 
@@ -179,7 +177,7 @@ internal sealed class DeaeObjective
             recodedCentres = centreDrawn is null ? null : recoded.narrow(0, cycleCount + interpolationCount, groups);
         }
 
-        if (recodedCentres is not null && targetOnPath)
+        if (recodedCentres is not null)
         {
             // Interpolations come group by group (InterpolationsPerGroup each), as Interpolations lays them out.
             interpolatedTarget = recodedCentres.repeat_interleave(_options.InterpolationsPerGroup, 0);
@@ -193,13 +191,8 @@ internal sealed class DeaeObjective
 
         if (recodedInterpolations is not null)
         {
-            // Either scale is measured on this step's codes and held fixed (in spread units shrinking the codes cannot lower the term).
-            var spread = _options.RegulariserScale switch
-            {
-                RegulariserScale.CodeSpread => codes.detach().std(0).AtLeast(1e-6),
-                RegulariserScale.ReconstructionResidual => ResidualScale(recodedCentres!, centre, codes),
-                _ => null,
-            };
+            // The spread is measured on this step's codes and held fixed, so shrinking them cannot lower the term.
+            var spread = _options.RegulariserScale == RegulariserScale.CodeSpread ? codes.detach().std(0).AtLeast(1e-6) : null;
             terms["reg"] = RegulariserLoss(recodedInterpolations, interpolatedTarget!, interpolatedMask!, spread);
             total = total.Plus(terms["reg"].Times(regulariserWeight));
         }
@@ -248,20 +241,6 @@ internal sealed class DeaeObjective
             : RandomUniform([groups * n, _layout.Dimension], device);
         var latents = from.Plus(mask * alpha * (to - from));
         return (latents, mask, from.detach());
-    }
-
-    /// <summary>
-    /// The per-dimension scale of <see cref="RegulariserScale.ReconstructionResidual"/>, held fixed: its
-    /// inverse weighs each dimension inversely to the share of its spread over the step's codes that C's
-    /// reconstruction, re-encoded, loses (floored at 1/20 of the mean share), the weights averaging 1.
-    /// </summary>
-    internal static Tensor ResidualScale(Tensor recodedCentres, Tensor centre, Tensor codes)
-    {
-        var residual = (recodedCentres.detach() - centre.detach()).abs().mean([0]);
-        var share = residual / codes.detach().std(0).AtLeast(1e-6);
-        var weight = share.AtLeast(share.mean().item<float>() * 0.05 + 1e-12).reciprocal();
-        // Weights of mean 1, so that the term is as strong as in code units, only shared out differently.
-        return weight.mean() / weight;
     }
 
     /// <summary>

@@ -68,17 +68,6 @@ public enum RegulariserScale
     /// can only be lowered by re-encoding more consistently.
     /// </summary>
     CodeSpread,
-
-    /// <summary>
-    /// Code units, each dimension weighted inversely to the share of its spread that the round trip
-    /// already loses — how far C's reconstruction, re-encoded, lands from C's code, over the dimension's
-    /// standard deviation over the step's codes (both held fixed, no gradient; a share below 1/20 of the
-    /// mean counts as 1/20 of it) — with weights averaging 1, so the term is as strong as in code units,
-    /// only shared out differently: an attribute the network reproduces unreliably (the Fonts-like font at
-    /// 32×32) weighs less, one it reproduces faithfully more. Shares of the spread, because in code units
-    /// the encoder hides the font's loss by shrinking its chunk (docs/results/fonts-2400-deae-residual-scale.md).
-    /// </summary>
-    ReconstructionResidual,
 }
 
 /// <summary>What the DEAE regulariser holds the re-encoded interpolation's other chunks to.</summary>
@@ -182,7 +171,7 @@ public sealed class DeaeTrainerOptions
     /// <summary>The regulariser's distance on the non-interpolated chunks (L1 as in the paper, or MSE as in the research code).</summary>
     public RegulariserDistance RegulariserDistance = RegulariserDistance.L1;
 
-    /// <summary>The units of the regulariser's distance (code units as the paper, or relative to each dimension's spread or reconstruction residual).</summary>
+    /// <summary>The units of the regulariser's distance (code units as the paper, or relative to each dimension's spread).</summary>
     public RegulariserScale RegulariserScale = RegulariserScale.CodeUnits;
 
     /// <summary>What the regulariser compares the re-encoded interpolation with (C's code as in the paper, or the re-encoding of C's reconstruction).</summary>
