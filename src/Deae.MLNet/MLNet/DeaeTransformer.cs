@@ -73,9 +73,10 @@ public sealed class DeaeTransformer : ITransformer, IDisposable
             throw new ArgumentException($"Image column '{_imageColumnName}' has {vector.Size} values ({string.Join("x", vector.Dimensions.ToArray())}); the model was trained on {a.Channels}x{a.ImageSize}x{a.ImageSize} pixels. Resize the images (ResizeImages) or extract {a.Channels} channel(s).");
         }
 
-        // An MLImage column states its size only after ResizeImages (0 x 0 otherwise), and ExtractPixels needs it.
+        // An MLImage column states its size only after ResizeImages (0 x 0 otherwise), and ExtractPixels needs it;
+        // once known, it must be the trained one.
         DeaeEstimator.CheckImageSizeKnown(_imageColumnName, column.Type, a.ImageSize);
-        if (column.Type is ImageDataViewType image && image.Width > 0 && image.Height > 0 && (image.Width != a.ImageSize || image.Height != a.ImageSize))
+        if (column.Type is ImageDataViewType image && (image.Width != a.ImageSize || image.Height != a.ImageSize))
         {
             throw new ArgumentException($"Image column '{_imageColumnName}' holds {image.Width}x{image.Height} images; the model was trained on {a.ImageSize}x{a.ImageSize}. Resize them (ResizeImages) first.");
         }
