@@ -96,6 +96,33 @@ public class DisentanglementMetricsTests(Xunit.Abstractions.ITestOutputHelper ou
     }
 
     [Fact]
+    public void OneDimensionCarryingTwoFactorsIsEntangledHoweverManyValuesEachHas()
+    {
+        // Dimension 0 holds a (2 values) and b (16 values) together, dimension 1 is noise: both factors are
+        // read from dimension 0 alone, so it is not disentangled. Importances summed over one-vs-rest
+        // classifiers without normalising would weigh b eight times as much as a and call it half so.
+        var random = new Random(11);
+        var factors = Enumerable.Range(0, 1600).Select(_ => new[] { random.Next(2), random.Next(16) }).ToList();
+        var latents = factors.Select(f => new[] { (f[0] * 16) + f[1] + Noise(random, 0.1f), Noise(random, 4f) }).ToList();
+        var (disentanglement, completeness, informativeness) = DisentanglementMetrics.Dci(latents, factors);
+        output.WriteLine($"D {disentanglement:F3} C {completeness:F3} I {informativeness:F3}");
+        Assert.True(informativeness > 0.9, $"informativeness {informativeness}");
+        Assert.True(disentanglement < 0.2, $"disentanglement {disentanglement}");
+        Assert.True(completeness > 0.7, $"completeness {completeness}");
+    }
+
+    [Fact]
+    public void ASingleFactorCopiedIntoOneDimensionIsFullyDisentangled()
+    {
+        var random = new Random(13);
+        var factors = Enumerable.Range(0, 600).Select(_ => new[] { random.Next(4) }).ToList();
+        var latents = factors.Select(f => new[] { f[0] + Noise(random, 0.1f), Noise(random, 4f) }).ToList();
+        var (disentanglement, _, informativeness) = DisentanglementMetrics.Dci(latents, factors);
+        Assert.True(informativeness > 0.95, $"informativeness {informativeness}");
+        Assert.True(disentanglement > 0.95, $"disentanglement {disentanglement}");
+    }
+
+    [Fact]
     public void MismatchedInputsAreRejected()
     {
         Assert.Throws<ArgumentException>(() => DisentanglementMetrics.Evaluate([[1f], [2f]], [[0]]));

@@ -56,8 +56,14 @@ public static class DisentanglementMetrics
     /// <summary>MIG: per factor, (top MI − second MI) / H(factor), averaged.</summary>
     public static double Mig(IReadOnlyList<float[]> latents, IReadOnlyList<int[]> factors, double[,]? mutualInformation = null)
     {
+        Check(latents, factors);
         var mi = mutualInformation ?? MutualInformation(latents, factors);
         int dims = mi.GetLength(0), k = mi.GetLength(1);
+        if (dims != latents[0].Length || k != factors[0].Length)
+        {
+            throw new ArgumentException($"The mutual information matrix is {dims}×{k}; the latents and factors need {latents[0].Length}×{factors[0].Length}.", nameof(mutualInformation));
+        }
+
         if (dims < 2)
         {
             throw new ArgumentException("MIG needs at least two latent dimensions.", nameof(latents));
@@ -71,7 +77,7 @@ public static class DisentanglementMetrics
         });
     }
 
-    /// <summary>Modularity: per dimension 1 − Σ_{k≠max} MI² / (max MI² (K − 1)), averaged over informative dimensions.</summary>
+    /// <summary>Modularity: per dimension 1 − Σ_{k≠max} MI² / (max MI² (K − 1)), averaged over all dimensions (a dimension with no information about any factor scores 0, as in disentanglement_lib).</summary>
     public static double Modularity(double[,] mutualInformation)
     {
         ArgumentNullException.ThrowIfNull(mutualInformation);
@@ -131,7 +137,18 @@ public static class DisentanglementMetrics
         for (int f = 0; f < k; f++)
         {
             var values = factors.Select(x => x[f]).Distinct().Order().ToArray();
+            // A value with no positive (or no negative) training row gets no classifier; it must never win the vote.
             var scores = new double[test.Length, values.Length];
+            for (int t = 0; t < test.Length; t++)
+            {
+                for (int v = 0; v < values.Length; v++)
+                {
+                    scores[t, v] = double.NegativeInfinity;
+                }
+            }
+
+            var column = new double[dims];
+            int classifiers = 0;
             for (int v = 0; v < values.Length; v++)
             {
                 var rows = train.Select(i => new Row { Features = latents[i], Label = factors[i][f] == values[v] }).ToList();
@@ -142,13 +159,13 @@ public static class DisentanglementMetrics
 
                 var model = ml.BinaryClassification.Trainers.FastTree(nameof(Row.Label), nameof(Row.Features), numberOfLeaves: 8, numberOfTrees: 20, minimumExampleCountPerLeaf: 5)
                     .Fit(ml.Data.LoadFromEnumerable(rows, schema));
-                var weights = default(VBuffer<float>);
-                model.Model.SubModel.GetFeatureWeights(ref weights);
-                var dense = weights.DenseValues().ToArray();
+                var gains = RelativeGains(model.Model.SubModel, dims);
                 for (int j = 0; j < dims; j++)
                 {
-                    importance[j, f] += Math.Abs(dense[j]);
+                    column[j] += gains[j];
                 }
+
+                classifiers++;
 
                 var predictions = model.Transform(ml.Data.LoadFromEnumerable(test.Select(i => new Row { Features = latents[i] }), schema));
                 var score = predictions.GetColumn<float>("Score").ToArray();
@@ -156,6 +173,12 @@ public static class DisentanglementMetrics
                 {
                     scores[t, v] = score[t];
                 }
+            }
+
+            // Each factor's importances sum to 1 (sklearn's multi-class importances do), however many values it has.
+            for (int j = 0; j < dims; j++)
+            {
+                importance[j, f] = classifiers > 0 ? column[j] / classifiers : 0;
             }
 
             informativeness += Enumerable.Range(0, test.Length).Average(t =>
@@ -253,12 +276,37 @@ public static class DisentanglementMetrics
     private static double Entropy(int[] values) =>
         -values.GroupBy(v => v).Sum(g => (g.Count() / (double)values.Length) * Math.Log(g.Count() / (double)values.Length));
 
+    /// <summary>
+    /// A classifier's feature importances as shares of its total split gain (summing to 1, or all 0 when it
+    /// made no split), as sklearn's <c>feature_importances_</c> are. FastTree reports √(gain / largest gain),
+    /// so the weights are squared back before they are normalised.
+    /// </summary>
+    private static double[] RelativeGains(Microsoft.ML.Trainers.FastTree.FastTreeBinaryModelParameters trees, int dims)
+    {
+        var weights = default(VBuffer<float>);
+        trees.GetFeatureWeights(ref weights);
+        var gains = new double[dims];
+        foreach (var (j, w) in weights.Items())
+        {
+            gains[j] = (double)w * w;
+        }
+
+        double total = gains.Sum();
+        return total > 0 ? gains.Select(g => g / total).ToArray() : gains;
+    }
+
     private static double NormalisedEntropy(double[] weights, int categories)
     {
         double sum = weights.Sum();
-        if (sum <= 0 || categories < 2)
+        if (sum <= 0)
         {
             return 1;
+        }
+
+        if (categories < 2)
+        {
+            // One category: all the weight is on it, which is no uncertainty at all.
+            return 0;
         }
 
         return -weights.Where(w => w > 0).Sum(w => (w / sum) * Math.Log(w / sum)) / Math.Log(categories);
