@@ -3,6 +3,7 @@ using Deae.MLNet.Data.Sprites;
 using Deae.MLNet.IO;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Trainers;
 
 namespace Deae.MLNet.Evaluation;
 
@@ -134,7 +135,14 @@ public sealed class AttributeOracles
         int width = train.Width, height = train.Height, channels = train.Channels;
         var rows = Enumerable.Range(0, train.Count).Select(i => new Row { Features = Shape(train.GetPixels(i), width, height, channels), Label = train.GetValue(i, column) });
         var model = ml.Transforms.Conversion.MapValueToKey(nameof(Row.Label))
-            .Append(ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(nameof(Row.Label), nameof(Row.Features), maximumNumberOfIterations: 100))
+            // One thread: SDCA's lock-free parallel updates make runs with one seed differ.
+            .Append(ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(new SdcaMaximumEntropyMulticlassTrainer.Options
+            {
+                LabelColumnName = nameof(Row.Label),
+                FeatureColumnName = nameof(Row.Features),
+                MaximumNumberOfIterations = 100,
+                NumberOfThreads = 1,
+            }))
             .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedValue", "PredictedLabel"))
             .Fit(ml.Data.LoadFromEnumerable(rows, schema));
         return images =>

@@ -14,6 +14,13 @@ public static class ColorOracle
     /// <summary>The median border colour of an interleaved RGB image.</summary>
     public static (byte R, byte G, byte B) BorderColor(ReadOnlySpan<byte> rgb, int width, int height)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
+        if (rgb.Length != width * height * 3)
+        {
+            throw new ArgumentException($"An interleaved RGB image of {width}x{height} has {width * height * 3} bytes; this one has {rgb.Length}.", nameof(rgb));
+        }
+
         var reds = new List<byte>();
         var greens = new List<byte>();
         var blues = new List<byte>();
@@ -60,6 +67,11 @@ public static class ColorOracle
         Array.Sort(far, (a, b) => b.Distance.CompareTo(a.Distance));
         var top = far.Take(GlyphPixels).Select(f => f.Pixel).ToArray();
         var options = (candidates ?? NamedColor.All).Where(c => c.Name != backgroundName).ToList();
+        if (options.Count == 0)
+        {
+            throw new ArgumentException($"No candidate font colour is left once the background ({backgroundName}) is excluded.", nameof(candidates));
+        }
+
         var image = rgb.ToArray();
         return options.MinBy(c => top.Sum(p => SegmentDistance(image, p, (br, bg, bb), c)));
     }

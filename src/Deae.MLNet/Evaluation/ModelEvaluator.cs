@@ -150,8 +150,13 @@ public static class ModelEvaluator
             throw new ArgumentOutOfRangeException("pairs", count, "The number of edited pairs per attribute must be positive.");
         }
 
-        lookAlike ??= (x, y) => data.GetLabel(x, column) == data.GetLabel(y, column);
         string name = data.Attributes[column].Name;
+        if (data.Count < 2)
+        {
+            throw new ArgumentException($"Attribute '{name}': {data.Count} image(s) to pair; editing needs at least two.", nameof(data));
+        }
+
+        lookAlike ??= (x, y) => data.GetLabel(x, column) == data.GetLabel(y, column);
         int other = name switch
         {
             SwapEvaluator.Background when data.Attributes.Any(a => a.Name == SwapEvaluator.FontColor) => data.AttributeIndex(SwapEvaluator.FontColor),
@@ -168,7 +173,8 @@ public static class ModelEvaluator
             }
         }
 
-        return pairs.Count > 0 ? pairs : throw new ArgumentException($"Attribute '{name}': no pair of held-out images differs in it.");
+        string rule = other < 0 ? "" : $" with a donor value other than the image's {data.Attributes[other].Name}";
+        return pairs.Count > 0 ? pairs : throw new ArgumentException($"Attribute '{name}': no pair of the {data.Count} images differs in it{rule} ({count * 100} random pairs tried).");
     }
 
     private static float[] WithChunk(float[] code, float[] donor, Range range, float alpha)

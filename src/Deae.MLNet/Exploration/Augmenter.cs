@@ -35,6 +35,11 @@ public static class Augmenter
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        if (data.Count == 0)
+        {
+            throw new ArgumentException("The data set to augment holds no image.", nameof(data));
+        }
+
         if (interpolation is < 0 or > 1)
         {
             throw new ArgumentOutOfRangeException(nameof(interpolation), interpolation, "The interpolation probability must be in [0, 1].");

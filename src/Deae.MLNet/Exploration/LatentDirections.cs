@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Trainers;
 
 namespace Deae.MLNet.Exploration;
 
@@ -105,7 +106,13 @@ public static class LatentDirections
 
         var ml = new MLContext(seed);
         var data = ml.Data.LoadFromEnumerable(vectors.Select(v => new Row { Features = v }), Schema(vectors[0].Length));
-        var model = ml.Clustering.Trainers.KMeans(nameof(Row.Features), numberOfClusters: k).Fit(data);
+        // One thread: ML.NET's KMeans does not promise the same centres from parallel runs with one seed.
+        var model = ml.Clustering.Trainers.KMeans(new KMeansTrainer.Options
+        {
+            FeatureColumnName = nameof(Row.Features),
+            NumberOfClusters = k,
+            NumberOfThreads = 1,
+        }).Fit(data);
         VBuffer<float>[] centres = [];
         model.Model.GetClusterCentroids(ref centres, out int count);
         return centres.Take(count).Select(c => c.DenseValues().ToArray()).ToList();
@@ -122,6 +129,7 @@ public static class LatentDirections
         var basis = new List<float[]>();
         foreach (var vector in keepFixed)
         {
+            CheckSameLength(direction, vector, "A direction to keep fixed");
             var orthogonal = (float[])vector.Clone();
             foreach (var b in basis)
             {
@@ -150,7 +158,9 @@ public static class LatentDirections
         float[]? sum = null;
         foreach (var (direction, weight) in terms)
         {
+            ArgumentNullException.ThrowIfNull(direction, nameof(terms));
             sum ??= new float[direction.Length];
+            CheckSameLength(sum, direction, "A direction to combine");
             for (int d = 0; d < sum.Length; d++)
             {
                 sum[d] += weight * direction[d];
@@ -158,6 +168,14 @@ public static class LatentDirections
         }
 
         return Normalise(sum ?? throw new ArgumentException("No directions to combine.", nameof(terms)), "the combined direction");
+    }
+
+    private static void CheckSameLength(float[] reference, float[] other, string what)
+    {
+        if (other.Length != reference.Length)
+        {
+            throw new ArgumentException($"{what} has {other.Length} dimensions where {reference.Length} are expected: directions of different chunks (or of a chunk and the full latent) cannot be mixed.");
+        }
     }
 
     internal static float Dot(float[] a, float[] b)

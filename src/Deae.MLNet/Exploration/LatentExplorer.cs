@@ -57,7 +57,7 @@ public sealed class LatentExplorer
             {
                 Directions = new(LatentDirections.FitUnitDirections(chunks, labels, attribute, options)),
                 Centres = new(LatentDirections.ValueMeans(chunks, labels, attribute)),
-                Clusters = [.. LatentDirections.ClusterCentres(chunks, clusters ?? labels.Distinct().Count(), attribute)],
+                Clusters = [.. LatentDirections.ClusterCentres(chunks, clusters ?? labels.Distinct().Count(), attribute, options?.Seed ?? new UnitDirectionOptions().Seed)],
             };
         }
 

@@ -272,13 +272,15 @@ public sealed class DeaeModel : IDisposable
         try
         {
             using var noGrad = no_grad();
+            // The per-batch slices, device copies and outputs die here; only the result leaves the scope.
+            using var scope = NewDisposeScope();
             var parts = new List<Tensor>();
             for (long start = 0; start < input.shape[0]; start += InferenceBatch)
             {
                 parts.Add(forward(input.narrow(0, start, Math.Min(InferenceBatch, input.shape[0] - start)).to(Device)));
             }
 
-            return parts.Count == 1 ? parts[0] : cat(parts, 0);
+            return (parts.Count == 1 ? parts[0] : cat(parts, 0)).MoveToOuterDisposeScope();
         }
         finally
         {
