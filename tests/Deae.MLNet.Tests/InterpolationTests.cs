@@ -26,7 +26,8 @@ public class InterpolationTests
         options.Interpolation = mode;
         using var scope = NewDisposeScope();
         using var network = new DeaeNetwork(options.Architecture, variational: false);
-        var objective = new DeaeObjective(network, Layout, options, CPU, new Generator(3));
+        using var generator = new Generator(3);
+        using var objective = new DeaeObjective(network, Layout, options, CPU, generator);
         const int groups = 64;
         int z = Layout.Dimension;
         var centre = zeros(groups, z);

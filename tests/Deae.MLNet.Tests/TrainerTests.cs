@@ -77,6 +77,7 @@ public class TrainerTests
 
         public void Dispose()
         {
+            _objective.Dispose();
             _images.Dispose();
             _frozen?.Dispose();
             _generator.Dispose();

@@ -70,14 +70,29 @@ public class ValidationTests
         Assert.Contains("Validation data", size);
         Assert.Contains("24x24", size);
 
-        int background = data.AttributeIndex("background_color");
-        var oneColour = data.Subset(Enumerable.Range(0, data.Count).Where(i => data.GetValue(i, background) == "silver").ToList());
-        var single = Assert.Throws<ArgumentException>(() => DeaeTrainer.Train(data, oneColour, options)).Message;
+        var oneImage = data.Subset([0]);
+        var single = Assert.Throws<ArgumentException>(() => DeaeTrainer.Train(data, oneImage, options)).Message;
         Assert.Contains("Validation data", single);
-        Assert.Contains("'background_color'", single);
+        Assert.Contains("at least two images", single);
 
         options.ValidateEvery = -1;
         Assert.Contains("ValidateEvery", Assert.Throws<ArgumentException>(() => DeaeTrainer.Train(data, data, options)).Message);
+    }
+
+    [Fact]
+    public void AValidationSplitThatLacksAValueTheTrainingDataHasIsStillScored()
+    {
+        // Training refuses an attribute with one value (nothing to learn); a small held-out split may
+        // simply not contain every value, and its objective is still defined.
+        var data = TrainerTests.Tiny();
+        int background = data.AttributeIndex("background_color");
+        var oneColour = data.Subset(Enumerable.Range(0, data.Count).Where(i => data.GetValue(i, background) == "silver").ToList());
+        var options = TrainerTests.TinyOptions(2);
+        options.ValidateEvery = 1;
+        using var model = DeaeTrainer.Train(data, oneColour, options);
+        Assert.Equal([1, 2], model.ValidationHistory.Select(v => v.Step));
+        Assert.All(model.ValidationHistory, v => Assert.True(float.IsFinite(v.Losses["total"]) && v.Losses["swap"] > 0));
+        Assert.Contains("'background_color'", Assert.Throws<ArgumentException>(() => DeaeTrainer.Train(oneColour, options)).Message);
     }
 
     [Fact]

@@ -35,6 +35,11 @@ internal static class DataViewReader
             }
         }
 
+        if (c is not (1 or 3) || h != w)
+        {
+            throw new ArgumentException($"{role}: column '{pixelsColumn}' holds {c}x{h}x{w} values (C x H x W); DEAE needs square images with 1 (grey) or 3 (RGB) planar channels: ExtractPixels with interleavePixelColors: false and ColorBits.Rgb (or one colour), after ResizeImages to a square size.");
+        }
+
         var attributeColumnsInView = attributeColumns.Select(n => view.Schema[n]).ToArray();
         var pixels = new List<byte[]>();
         var names = attributeColumns.Select(_ => new List<string>()).ToArray();
@@ -53,7 +58,14 @@ internal static class DataViewReader
                 {
                     for (int p = 0; p < plane; p++)
                     {
-                        bytes[(p * c) + ch] = (byte)Math.Clamp(MathF.Round(values[(ch * plane) + p]), 0, 255);
+                        float value = values[(ch * plane) + p];
+                        // Only ExtractPixels' raw values survive the byte cache unchanged; scaled or offset pixels would be rounded away.
+                        if (value is < 0 or > 255 || value != MathF.Floor(value))
+                        {
+                            throw new ArgumentException($"{role}: column '{pixelsColumn}' holds the pixel value {value} (row {pixels.Count}); DEAE expects ExtractPixels' raw whole numbers 0-255: leave out scaleImage and offsetImage.");
+                        }
+
+                        bytes[(p * c) + ch] = (byte)value;
                     }
                 }
 
@@ -85,13 +97,16 @@ internal static class DataViewReader
             return () =>
             {
                 get(ref value);
-                return value.ToString();
+                // A blank cell is a missing value, not a value shared by every blank row.
+                return value.Span.IsWhiteSpace()
+                    ? throw new ArgumentException($"{role}: attribute column '{column.Name}' is blank in row {cursor.Position}.")
+                    : value.ToString();
             };
         }
 
-        if (column.Type is KeyDataViewType)
+        if (column.Type is KeyDataViewType keyType)
         {
-            var get = cursor.GetGetter<uint>(column);
+            var get = KeyGetter(cursor, column, keyType);
             var keyNames = default(VBuffer<ReadOnlyMemory<char>>);
             bool named = column.HasKeyValues();
             if (named)
@@ -100,13 +115,12 @@ internal static class DataViewReader
             }
 
             var texts = named ? keyNames.DenseValues().Select(k => k.ToString()).ToArray() : [];
-            uint key = 0;
             return () =>
             {
-                get(ref key);
+                ulong key = get();
                 if (key == 0)
                 {
-                    throw new ArgumentException($"{role}: attribute column '{column.Name}' has a missing key value.");
+                    throw new ArgumentException($"{role}: attribute column '{column.Name}' has a missing key value in row {cursor.Position}.");
                 }
 
                 return named ? texts[key - 1] : key.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -114,5 +128,28 @@ internal static class DataViewReader
         }
 
         throw new ArgumentException($"{role}: attribute column '{column.Name}' is {column.Type}; expected text or key.");
+    }
+
+    /// <summary>A key column's value whatever its raw type (ML.NET keys are byte, ushort, uint or ulong).</summary>
+    private static Func<ulong> KeyGetter(DataViewRowCursor cursor, DataViewSchema.Column column, KeyDataViewType keyType)
+    {
+        return keyType.RawType switch
+        {
+            var t when t == typeof(byte) => Read<byte>(k => k),
+            var t when t == typeof(ushort) => Read<ushort>(k => k),
+            var t when t == typeof(uint) => Read<uint>(k => k),
+            _ => Read<ulong>(k => k),
+        };
+
+        Func<ulong> Read<T>(Func<T, ulong> widen)
+        {
+            var get = cursor.GetGetter<T>(column);
+            T key = default!;
+            return () =>
+            {
+                get(ref key);
+                return widen(key);
+            };
+        }
     }
 }

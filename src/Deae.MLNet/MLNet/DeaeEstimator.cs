@@ -72,6 +72,7 @@ public sealed class DeaeEstimator : IEstimator<DeaeTransformer>
             throw new ArgumentException("Options: ImageColumnName, LatentColumnName, every AttributeColumnNames entry and Trainer must be set (ChunkColumnPrefix may be empty, not null).", nameof(options));
         }
 
+        CheckOutputNames(options);
         _mlContext = mlContext;
         _options = options;
     }
@@ -95,6 +96,7 @@ public sealed class DeaeEstimator : IEstimator<DeaeTransformer>
     /// <summary>Checks the input columns (naming any that is missing or mistyped) and adds the latent columns.</summary>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
+        ArgumentNullException.ThrowIfNull(inputSchema);
         var image = inputSchema.FirstOrDefault(c => c.Name == _options.ImageColumnName);
         if (image.Name is null)
         {
@@ -193,7 +195,15 @@ public sealed class DeaeEstimator : IEstimator<DeaeTransformer>
             var progress = new SynchronousProgress<TrainingProgress>(p => Info(channel, $"DEAE step {p.Step}/{p.TotalSteps}: {Losses(p.Losses)}, gradient norm {p.GradientNorm:0.000}, {p.ImagesPerSecond:0} images/s" +
                 (p.ValidationLosses is null ? string.Empty : $"; validation: {Losses(p.ValidationLosses)}")));
             var model = DeaeTrainer.Train(data, validation, trainer, progress);
-            return DeaeTransformer.Create(_mlContext, model, _options.ImageColumnName, pixelsStep, pixelsColumn, view, _options.LatentColumnName, _options.ChunkColumnPrefix);
+            try
+            {
+                return DeaeTransformer.Create(_mlContext, model, _options.ImageColumnName, pixelsStep, pixelsColumn, view, _options.LatentColumnName, _options.ChunkColumnPrefix);
+            }
+            catch
+            {
+                model.Dispose();
+                throw;
+            }
         }
         finally
         {
@@ -219,6 +229,29 @@ public sealed class DeaeEstimator : IEstimator<DeaeTransformer>
             if (column.Type is not (TextDataViewType or KeyDataViewType))
             {
                 throw new ArgumentException($"{role}: attribute column '{name}' is {column.Type}; expected a scalar text or key column.");
+            }
+        }
+    }
+
+    /// <summary>
+    /// The latent and chunk columns must differ from each other and from the image (and extracted-pixels)
+    /// column: the encoder's ONNX graph defines each once, and a clash would only surface after training.
+    /// </summary>
+    private static void CheckOutputNames(Options options)
+    {
+        var attributes = options.Trainer.Layout?.Attributes ?? options.AttributeColumnNames;
+        var outputs = attributes.Select(a => (Name: options.ChunkColumnPrefix + a, Option: $"ChunkColumnPrefix + '{a}'"))
+            .Prepend((Name: options.LatentColumnName, Option: nameof(Options.LatentColumnName)));
+        var taken = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [options.ImageColumnName] = nameof(Options.ImageColumnName),
+            [PixelsColumnFor(options.ImageColumnName)] = $"the pixels extracted from {nameof(Options.ImageColumnName)}",
+        };
+        foreach (var (name, option) in outputs)
+        {
+            if (!taken.TryAdd(name, option))
+            {
+                throw new ArgumentException($"Output column '{name}' ({option}) is also {taken[name]}; give the latent and chunk columns names of their own.", nameof(options));
             }
         }
     }

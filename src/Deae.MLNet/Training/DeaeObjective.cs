@@ -11,7 +11,7 @@ namespace Deae.MLNet.Training;
 /// recombination, cycle mixes, DEAE interpolations) goes through the decoder in one batch, and every
 /// re-encoding through the encoder in one batch, so the extra terms cost little more than their images.
 /// </summary>
-internal sealed class DeaeObjective
+internal sealed class DeaeObjective : IDisposable
 {
     private readonly DeaeNetwork _network;
     private readonly DeaeTrainerOptions _options;
@@ -51,8 +51,11 @@ internal sealed class DeaeObjective
             layout.Mask(k).CopyTo(masks, k * layout.Dimension);
         }
 
-        _masks = tensor(masks, [layout.Count, layout.Dimension]).to(device);
+        _masks = tensor(masks, [layout.Count, layout.Dimension], device: device);
     }
+
+    /// <summary>Frees the chunk masks (the network, generator and frozen copy belong to the caller).</summary>
+    public void Dispose() => _masks.Dispose();
 
     /// <summary>
     /// The total loss and each term for a batch. For group kinds <paramref name="images"/> holds

@@ -110,7 +110,7 @@ public static class DeaeTrainer
         int imagesPerStep = options.GroupsPerBatch * groupSize;
         using var generator = new Generator((ulong)options.Seed); // a CPU generator on every device (DeaeObjective draws on the CPU)
         using var frozen = FrozenCopyFor(options, network, device);
-        var objective = new DeaeObjective(network, layout, options, device, generator, frozen);
+        using var objective = new DeaeObjective(network, layout, options, device, generator, frozen);
         using var validation = validationData is null ? null : new ValidationLoss(validationData, network, layout, options, device);
         var indices = new int[imagesPerStep];
         var watch = Stopwatch.StartNew();

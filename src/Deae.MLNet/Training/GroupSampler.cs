@@ -25,7 +25,11 @@ public sealed class GroupSampler
     /// <summary>Indexes <paramref name="data"/> by the values of <paramref name="attributes"/>.</summary>
     /// <param name="data">The labelled images.</param>
     /// <param name="attributes">Indices (into data.Attributes) of the attributes that get partners, in latent order.</param>
-    public GroupSampler(ImageDataset data, IReadOnlyList<int> attributes)
+    /// <param name="allowSingleValue">
+    /// Accept an attribute with one value (every image is then a partner for it). Training refuses such an
+    /// attribute, which it could not learn; a validation split may lack a value the training data varies in.
+    /// </param>
+    public GroupSampler(ImageDataset data, IReadOnlyList<int> attributes, bool allowSingleValue = false)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(attributes);
@@ -60,7 +64,7 @@ public sealed class GroupSampler
             }
 
             var present = buckets.Count(b => b.Count > 0);
-            if (present < 2)
+            if (present < 2 && !allowSingleValue)
             {
                 throw new ArgumentException($"Attribute '{attribute.Name}' has a single value in the data ('{attribute.Values[data.GetLabel(0, _attributes[k])]}'), so there is nothing to disentangle; leave it out of the attribute columns.");
             }

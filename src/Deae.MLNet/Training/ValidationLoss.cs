@@ -72,7 +72,11 @@ internal sealed class ValidationLoss : IDisposable
     }
 
     /// <inheritdoc/>
-    public void Dispose() => _generator.Dispose();
+    public void Dispose()
+    {
+        _objective.Dispose();
+        _generator.Dispose();
+    }
 
     private void DrawBatches(DeaeTrainerOptions options, int[] attributes)
     {
@@ -81,7 +85,7 @@ internal sealed class ValidationLoss : IDisposable
         int total = options.ValidationGroups;
         if (options.Kind is ModelKind.Deae or ModelKind.GslAe)
         {
-            var sampler = AboutValidationData(() => new GroupSampler(_data, attributes));
+            var sampler = AboutValidationData(() => new GroupSampler(_data, attributes, allowSingleValue: true));
             for (int done = 0; done < total; done += options.GroupsPerBatch)
             {
                 int groups = Math.Min(options.GroupsPerBatch, total - done);
