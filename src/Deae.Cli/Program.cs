@@ -1,5 +1,10 @@
 using System.CommandLine;
+using System.Globalization;
 using Deae.Cli.Commands;
+
+// The tables, JSON and logs the CLI writes must read the same on every machine (no decimal commas).
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
 var root = new RootCommand("deae: Disentangled Exploration Autoencoder for ML.NET — data sets, training, synthesis, benchmarks.")
 {

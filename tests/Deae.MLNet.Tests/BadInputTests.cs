@@ -37,6 +37,25 @@ public class BadInputTests
     }
 
     [Fact]
+    public void BuffersAndListsThatDoNotFitAreRefusedBeforeNativeCodeOrDuplicateWork()
+    {
+        // "red" and "Red" are one colour: rendering both would write every red image twice.
+        var options = FontsGeneratorTests.Small();
+        options.FontColors = ["red", "Red"];
+        Assert.Contains("'Red' is listed more than once", Assert.Throws<OptionException>(() => FontsGenerator.Plan(options)).Message);
+
+        // Skia would read past a short buffer in native code.
+        Assert.Contains("4x4", Assert.Throws<ArgumentException>(() => DatasetWriter.EncodePng(new byte[10], 4, 4, 1)).Message);
+        Assert.Throws<ArgumentException>(() => DatasetWriter.EncodePng(new byte[64], 4, 4, 4));
+        Assert.Contains("48 bytes", Assert.Throws<ArgumentException>(() => ColorOracle.Background(new byte[47], 4, 4)).Message);
+
+        // Directions of a chunk and of the full latent cannot be mixed.
+        var error = Assert.Throws<ArgumentException>(() => LatentDirections.Combine([([1f, 0f], 1f), ([0f, 1f, 0f], 1f)]));
+        Assert.Contains("3 dimensions where 2", error.Message);
+        Assert.Throws<ArgumentException>(() => LatentDirections.ProjectOut([1f, 0f], [[0f, 1f, 0f]]));
+    }
+
+    [Fact]
     public void ModelEntryPointsTakeEmptyBatchesAndNameWrongTensors()
     {
         using var model = DeaeTrainer.Train(TrainerTests.Tiny(), TrainerTests.TinyOptions(1));

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Deae.MLNet.Data;
+using Deae.MLNet.Data.Fonts;
 
 namespace Deae.MLNet.Tests;
 
@@ -90,6 +91,30 @@ public class CliTests
         Assert.Equal(BadInput, column.ExitCode);
         Assert.Contains("'colour'", column.Error);
         Assert.False(File.Exists(temp.Combine("m.deae")));
+
+        // Options a mode does not use are refused rather than dropped; every --kinds name is checked before training.
+        var preset = Deae("generate", "fonts", "--preset", "table1", "--letters", "AB", "-o", temp.Combine("preset"));
+        Assert.Equal(BadInput, preset.ExitCode);
+        Assert.Contains("--letters", preset.Error);
+        Assert.False(Directory.Exists(temp.Combine("preset")));
+        var kinds = Deae("evaluate", "-d", manifest, "--kinds", "Deae,BetaVAEE", "--steps", "1");
+        Assert.Equal(BadInput, kinds.ExitCode);
+        Assert.Contains("'BetaVAEE'", kinds.Error);
+        Assert.DoesNotContain("training", kinds.Output);
+        var holdout = Deae(TinyTraining(manifest, temp.Combine("m.deae"), "--holdout", "-0.5"));
+        Assert.Equal(BadInput, holdout.ExitCode);
+        Assert.Contains("--holdout", holdout.Error);
+
+        // Data of another size than the model's is named with the size to generate, not as a byte count.
+        Assert.Equal(0, Deae(TinyTraining(manifest, temp.Combine("m.deae"))).ExitCode);
+        string larger = DatasetWriter.Write(FontsGenerator.Generate(FontsGeneratorTests.Small()), temp.Combine("larger"), "fonts", overwrite: false);
+        var size = Deae("udv", "-m", temp.Combine("m.deae"), "-d", larger, "-o", temp.Combine("udv.deae"));
+        Assert.Equal(BadInput, size.ExitCode);
+        Assert.Contains("24x24", size.Error);
+        Assert.Contains("--image-size 16", size.Error);
+        var none = Deae("synthesize", "-m", temp.Combine("m.deae"), "-d", manifest, "-o", temp.Combine("grid.png"), "-a", "letter", "--to", "A", "--images", "0");
+        Assert.Equal(BadInput, none.ExitCode);
+        Assert.Contains("--images", none.Error);
 
         // The benchmark needs 4N distinct images; more used to be cut silently to what the set holds.
         var bench = Deae("bench", "train", "--images", "9000", "--json", temp.Combine("bench.json"));

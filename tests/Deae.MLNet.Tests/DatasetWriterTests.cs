@@ -53,10 +53,47 @@ public class DatasetWriterTests
         Assert.Contains("--overwrite", error.Message);
         Assert.Equal("mine", File.ReadAllText(Path.Combine(folder, "keep.txt")));
 
-        DatasetWriter.Write(data, folder, "fonts", overwrite: true);
-        Assert.False(File.Exists(Path.Combine(folder, "keep.txt")));
-        Assert.True(File.Exists(Path.Combine(folder, "manifest.csv")));
+        // Overwriting replaces data sets only: a folder of someone's own files is not one.
+        error = Assert.Throws<IOException>(() => DatasetWriter.Write(data, folder, "fonts", overwrite: true));
+        Assert.Contains("not a data set", error.Message);
+        Assert.Equal("mine", File.ReadAllText(Path.Combine(folder, "keep.txt")));
+
+        File.Delete(Path.Combine(folder, "keep.txt"));
+        DatasetWriter.Write(data, folder, "fonts", overwrite: true); // an empty folder may be filled
+        var smaller = FontsGenerator.Generate(FontsGeneratorTests.Small()).Subset([0, 1, 2]);
+        DatasetWriter.Write(smaller, folder, "fonts", overwrite: true); // and a data set replaced
+        Assert.Equal(3, DatasetReader.Read(folder).Count);
         Assert.Single(Directory.EnumerateFileSystemEntries(temp.Path));
+    }
+
+    [Fact]
+    public void AFolderNamedWithATrailingSeparatorIsTheSameFolder()
+    {
+        using var temp = new TempFolder();
+        var data = FontsGenerator.Generate(FontsGeneratorTests.Small());
+        string folder = temp.Combine("set") + Path.DirectorySeparatorChar;
+        string manifest = DatasetWriter.Write(data, folder, "fonts", overwrite: false);
+        Assert.Equal(data.Count, DatasetReader.Read(manifest).Count);
+        DatasetWriter.Write(data.Subset([0]), folder, "fonts", overwrite: true);
+        Assert.Single(Directory.EnumerateFileSystemEntries(temp.Path)); // no staging or retired folder left, inside or beside
+        Assert.Equal(["dataset.json", "images", "manifest.csv"], Directory.EnumerateFileSystemEntries(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void AManifestValueMissingFromDatasetJsonIsNamedWithItsLine()
+    {
+        using var temp = new TempFolder();
+        string manifest = DatasetWriter.Write(FontsGenerator.Generate(FontsGeneratorTests.Small()), temp.Combine("set"), "fonts", overwrite: false);
+        var lines = File.ReadAllLines(manifest);
+        int column = Array.IndexOf(lines[0].Split(','), "letter");
+        var fields = lines[3].Split(',');
+        fields[column] = "Q";
+        lines[3] = string.Join(',', fields);
+        File.WriteAllLines(manifest, lines);
+        var error = Assert.Throws<InvalidDataException>(() => DatasetReader.Read(manifest));
+        Assert.Contains("line 4", error.Message);
+        Assert.Contains("'Q'", error.Message);
+        Assert.Contains("dataset.json", error.Message);
     }
 
     [Fact]

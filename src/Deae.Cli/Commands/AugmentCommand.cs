@@ -22,9 +22,14 @@ internal static class AugmentCommand
         {
             string folder = parse.GetValue(output)!;
             bool replace = parse.GetValue(overwrite);
+            if (parse.GetValue(count) < 1 || parse.GetValue(interpolation) is < 0 or > 1)
+            {
+                throw new ArgumentException($"--count ({parse.GetValue(count)}) must be at least 1 and --interpolation ({parse.GetValue(interpolation)}) a probability in [0, 1].");
+            }
+
             DatasetWriter.EnsureWritable(folder, replace);
             using var loaded = DeaeModel.Load(parse.GetValue(model)!, "cpu");
-            var images = DatasetReader.Read(parse.GetValue(data)!, loaded.Layout.Attributes);
+            var images = CliRunner.ReadFor(loaded, parse.GetValue(data)!);
             var (augmented, provenance) = Augmenter.Generate(loaded, images, parse.GetValue(count), parse.GetValue(seed), parse.GetValue(interpolation));
             string manifest = Augmenter.Write(augmented, provenance, folder, replace);
             Console.WriteLine($"{augmented.Count} images -> {manifest} (provenance.csv beside it: each attribute's source values and weights)");

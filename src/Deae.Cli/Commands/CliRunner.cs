@@ -45,12 +45,41 @@ internal static class CliRunner
         return result;
     }
 
+    /// <summary>
+    /// Reads the images a trained model is to encode: its attribute columns, decoded to its channel count,
+    /// refused (naming the data and the size the model needs) when their size differs from the trained one.
+    /// </summary>
+    public static ImageDataset ReadFor(Deae.MLNet.Model.DeaeModel model, string dataPath)
+    {
+        int size = model.Architecture.ImageSize;
+        var images = DatasetReader.Read(dataPath, model.Layout.Attributes, model.Architecture.Channels);
+        if (images.Width != size || images.Height != size)
+        {
+            throw new ArgumentException($"--data '{dataPath}' holds {images.Width}x{images.Height} images; the model was trained on {size}x{size} (generate the data with --image-size {size}).");
+        }
+
+        return images;
+    }
+
     /// <summary>Fails before any work if <paramref name="path"/> exists and may not be replaced (null: no file).</summary>
     public static void EnsureFileWritable(string? path, bool overwrite)
     {
         if (path is not null && File.Exists(path) && !overwrite)
         {
             throw new IOException($"'{Path.GetFullPath(path)}' already exists; pass --overwrite to replace it.");
+        }
+    }
+
+    /// <summary>
+    /// Fails if any of <paramref name="ignored"/> was given on the command line alongside
+    /// <paramref name="mode"/>, which does not use them: an option that is silently dropped is a lie.
+    /// </summary>
+    public static void RefuseUnused(System.CommandLine.ParseResult parse, string mode, params System.CommandLine.Option[] ignored)
+    {
+        var given = ignored.Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
+        if (given.Count > 0)
+        {
+            throw new ArgumentException($"{string.Join(", ", given)} cannot be combined with {mode}, which does not use {(given.Count == 1 ? "it" : "them")}.");
         }
     }
 

@@ -52,15 +52,21 @@ internal static class EvaluateCommand
                 CliRunner.EnsureFileWritable(file, replace);
             }
 
+            // Every kind is checked before the first one trains (a typo must not cost hours).
+            if (parse.GetValue(holdout) is <= 0 or >= 1)
+            {
+                throw new ArgumentException($"--holdout {parse.GetValue(holdout)}: the held-out fraction must be between 0 and 1 (edits are judged on held-out images).");
+            }
+
+            var kindList = (CliRunner.SplitList(parse.GetValue(kinds)) ?? ["Deae", "GslAe", "BetaVae", "Autoencoder"]).Select(ParseKind).ToList();
             var all = DatasetReader.Read(parse.GetValue(data)!);
             var (train, heldOut) = all.Split(parse.GetValue(holdout), parse.GetValue(seed));
             // Oracles learn from the training images (real ones); edits are judged on held-out images.
             var oracles = AttributeOracles.Fit(train, parse.GetValue(seed));
             Console.WriteLine("oracle accuracy on held-out real images: " + string.Join(", ", oracles.RealImageAccuracy.Select(a => $"{a.Key} {a.Value:P1}")));
             var reports = new List<ModelReport>();
-            foreach (string kindName in CliRunner.SplitList(parse.GetValue(kinds)) ?? ["Deae", "GslAe", "BetaVae", "Autoencoder"])
+            foreach (var kind in kindList)
             {
-                var kind = Enum.TryParse<ModelKind>(kindName, ignoreCase: true, out var k) ? k : throw new ArgumentException($"--kinds: '{kindName}' is not a model kind (Deae, GslAe, BetaVae, Autoencoder).");
                 var options = DemoConfiguration.TrainerOptions(parse.GetValue(steps));
                 options.Kind = kind;
                 options.Seed = parse.GetValue(seed);
@@ -95,6 +101,12 @@ internal static class EvaluateCommand
     }
 
     private static string F(double value) => value.ToString("0.000", CultureInfo.InvariantCulture);
+
+    /// <summary>A model kind by name (any case); numbers and unknown names are refused, naming the option.</summary>
+    private static ModelKind ParseKind(string name) =>
+        Enum.GetNames<ModelKind>().FirstOrDefault(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase)) is { } known
+            ? Enum.Parse<ModelKind>(known)
+            : throw new ArgumentException($"--kinds: '{name}' is not a model kind ({string.Join(", ", Enum.GetNames<ModelKind>())}).");
 
     private static string Row(ModelReport r) =>
         $"| {r.Model} | {F(r.Disentanglement.Mig)} | {F(r.Disentanglement.Sap)} | {F(r.Disentanglement.DciDisentanglement)} | {F(r.Disentanglement.DciCompleteness)} | {F(r.Disentanglement.DciInformativeness)} | {F(r.Disentanglement.Modularity)} | {F(r.Disentanglement.FactorVae)} | " +

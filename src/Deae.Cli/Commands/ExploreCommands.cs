@@ -26,7 +26,7 @@ internal static class ExploreCommands
             CliRunner.EnsureFileWritable(path, replace);
 
             using var loaded = DeaeModel.Load(parse.GetValue(model)!, "cpu");
-            var images = DatasetReader.Read(parse.GetValue(data)!, loaded.Layout.Attributes);
+            var images = CliRunner.ReadFor(loaded, parse.GetValue(data)!);
             loaded.Explorer = LatentExplorer.Fit(loaded, images, CliRunner.SplitList(parse.GetValue(attributes)), new UnitDirectionOptions { ScoreQuantile = parse.GetValue(quantile) });
             loaded.Save(path, replace);
             foreach (var (attribute, space) in loaded.Explorer.Attributes)
@@ -63,6 +63,11 @@ internal static class ExploreCommands
             bool replace = parse.GetValue(overwrite);
             CliRunner.EnsureFileWritable(path, replace);
 
+            if (parse.GetValue(count) < 1 || parse.GetValue(steps) < 1)
+            {
+                throw new ArgumentException($"--images ({parse.GetValue(count)}) and --steps ({parse.GetValue(steps)}) must be at least 1.");
+            }
+
             string name = parse.GetValue(attribute)!;
             string? to = parse.GetValue(target);
             string? combination = parse.GetValue(mine);
@@ -73,7 +78,7 @@ internal static class ExploreCommands
 
             using var loaded = DeaeModel.Load(parse.GetValue(model)!, "cpu");
             var explorer = loaded.Explorer ?? throw new ArgumentException($"Model '{parse.GetValue(model)}' has no UDVs; run deae udv first.");
-            var images = DatasetReader.Read(parse.GetValue(data)!, loaded.Layout.Attributes);
+            var images = CliRunner.ReadFor(loaded, parse.GetValue(data)!);
             int column = images.AttributeIndex(name);
             var picks = Enumerable.Range(0, images.Count)
                 .Where(i => to is null || images.GetValue(i, column) != to)

@@ -42,6 +42,7 @@ internal static class GenerateCommands
             DatasetWriter.EnsureWritable(folder, replace);
             if (parse.GetValue(preset) is string presetName)
             {
+                CliRunner.RefuseUnused(parse, "--preset (its parts fix the letters, sizes, colours, faces and counts)", letters, sizes, fontColors, backgroundColors, fonts, maxImages);
                 var parts = FontsPresets.Build(presetName, parse.GetValue(fontFolder), parse.GetValue(maxFonts), parse.GetValue(seed));
                 int size = parse.GetValue(imageSize);
                 var manifests = DatasetWriter.WriteParts(
@@ -107,6 +108,11 @@ internal static class GenerateCommands
                 Seed = parse.GetValue(seed),
             };
             options.Shapes = CliRunner.SplitList(parse.GetValue(shapes)) ?? options.Shapes;
+            if (parse.GetValue(full))
+            {
+                CliRunner.RefuseUnused(parse, "--full (every image of the factorial set)", maxImages);
+            }
+
             options.MaxImages = parse.GetValue(full) ? null : parse.GetValue(maxImages) ?? options.MaxImages;
             long total = SpritesGenerator.Attributes(options).Aggregate(1L, (n, a) => n * a.Values.Count);
             int count = (int)Math.Min(total, options.MaxImages ?? total);

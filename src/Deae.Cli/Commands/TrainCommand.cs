@@ -58,6 +58,11 @@ internal static class TrainCommand
             var attributeList = CliRunner.SplitList(parse.GetValue(attributes));
             var all = DatasetReader.Read(parse.GetValue(data)!, attributeList);
             double heldFraction = parse.GetValue(holdout);
+            if (heldFraction is < 0 or >= 1)
+            {
+                throw new ArgumentException($"--holdout {heldFraction}: the held-out fraction must be at least 0 (none) and below 1.");
+            }
+
             var (images, heldOut) = heldFraction > 0 ? all.Split(heldFraction, parse.GetValue(seed)) : (all, all);
             int z = parse.GetValue(latent);
             var options = new DeaeTrainerOptions

@@ -64,6 +64,17 @@ public static class DatasetReader
             return new AttributeDefinition(name, described ?? present.Order(StringComparer.Ordinal).ToList());
         }).ToList();
 
+        // dataset.json's value lists must cover the manifest: name the first row that strays, with both files.
+        for (int k = 0; k < names.Count; k++)
+        {
+            var values = attributes[k].Values.ToHashSet(StringComparer.Ordinal);
+            int stray = rows.FindIndex(1, r => !values.Contains(r[columns[k]]));
+            if (stray >= 0)
+            {
+                throw new InvalidDataException($"Manifest '{manifest}' line {stray + 1}: '{rows[stray][columns[k]]}' is not a value of attribute '{names[k]}' in '{descriptionPath}' (values: {string.Join(", ", attributes[k].Values)}).");
+            }
+        }
+
         int count = rows.Count - 1;
         var pixels = new byte[count][];
         var labels = new int[count][];

@@ -20,7 +20,7 @@ public static class DatasetWriter
     public static void EnsureWritable(string folder, bool overwrite)
     {
         ArgumentException.ThrowIfNullOrEmpty(folder);
-        string full = Path.GetFullPath(folder);
+        string full = FullFolder(folder);
         if (File.Exists(full))
         {
             throw new IOException($"Output folder '{full}' is a file.");
@@ -29,6 +29,11 @@ public static class DatasetWriter
         if (Directory.Exists(full) && !overwrite)
         {
             throw new IOException($"Output folder '{full}' already exists; pass --overwrite (overwrite: true) to replace it.");
+        }
+
+        if (Directory.Exists(full) && !IsDataSetFolder(full))
+        {
+            throw new IOException($"Output folder '{full}' exists and is not a data set (no {DatasetFiles.Description}, in it or in each sub-folder); overwriting replaces only data set folders, so choose a new folder.");
         }
 
         string parent = Path.GetDirectoryName(full)!;
@@ -113,6 +118,25 @@ public static class DatasetWriter
         return parts.Select(p => Path.Combine(full, p.Name, DatasetFiles.Manifest)).ToList();
     }
 
+    /// <summary>The folder's full path without a trailing separator ("out/" and "out" are one folder, whose siblings stage it).</summary>
+    private static string FullFolder(string folder) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder));
+
+    /// <summary>
+    /// Whether replacing <paramref name="folder"/> can only lose a data set: it is empty, holds a
+    /// dataset.json, or every sub-folder does and there is nothing else (the parts of a preset).
+    /// </summary>
+    private static bool IsDataSetFolder(string folder)
+    {
+        if (File.Exists(Path.Combine(folder, DatasetFiles.Description)) || !Directory.EnumerateFileSystemEntries(folder).Any())
+        {
+            return true;
+        }
+
+        var subFolders = Directory.GetDirectories(folder);
+        return subFolders.Length > 0 && !Directory.EnumerateFiles(folder).Any()
+            && subFolders.All(d => File.Exists(Path.Combine(d, DatasetFiles.Description)));
+    }
+
     /// <summary>A name that stays inside the staging folder: one path segment, no separators, not . or ..</summary>
     private static void CheckPlainName(string name, string what, string parameter)
     {
@@ -129,7 +153,7 @@ public static class DatasetWriter
     private static string Staged(string folder, bool overwrite, Action<string> write)
     {
         EnsureWritable(folder, overwrite);
-        string full = Path.GetFullPath(folder);
+        string full = FullFolder(folder);
         string staging = $"{full}.partial-{Guid.NewGuid():N}";
         try
         {
@@ -150,6 +174,13 @@ public static class DatasetWriter
     /// <summary>Encodes one image as PNG (grey or RGB).</summary>
     public static byte[] EncodePng(ReadOnlySpan<byte> pixels, int width, int height, int channels)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
+        if (channels is not (1 or 3) || pixels.Length != width * height * channels)
+        {
+            throw new ArgumentException($"A PNG of {width}x{height} needs 1 (grey) or 3 (RGB) channels and width x height x channels bytes; got {channels} channel(s) and {pixels.Length} bytes.", nameof(pixels));
+        }
+
         var info = new SKImageInfo(width, height, channels == 1 ? SKColorType.Gray8 : SKColorType.Rgba8888, SKAlphaType.Opaque);
         byte[] packed;
         if (channels == 1)

@@ -42,7 +42,8 @@ public static class FontCatalog
         var faces = new SortedDictionary<string, FontFace>(StringComparer.Ordinal);
         foreach (string root in roots)
         {
-            foreach (string file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
+            // Sorted: when two files give one face name (OTF/x.otf and TTF/x.ttf), the same one wins on every file system.
+            foreach (string file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
             {
                 if (!s_extensions.Contains(Path.GetExtension(file).ToLowerInvariant()))
                 {

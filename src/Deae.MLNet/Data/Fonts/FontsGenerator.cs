@@ -29,14 +29,14 @@ public static class FontsGenerator
     {
         ArgumentNullException.ThrowIfNull(options);
         string letters = ValidateLetters(options.Letters);
-        var sizes = Distinct(options.Sizes, "Sizes", "--sizes");
+        var sizes = Distinct(options.Sizes, "Sizes", "--sizes", StringComparer.OrdinalIgnoreCase);
         foreach (string size in sizes)
         {
             _ = FontSizes.Fraction(size);
         }
 
-        var fontColors = Distinct(options.FontColors, "FontColors", "--font-colors").Select(c => NamedColor.Parse(c, "FontColors (--font-colors)")).ToList();
-        var backgroundColors = Distinct(options.BackgroundColors, "BackgroundColors", "--background-colors").Select(c => NamedColor.Parse(c, "BackgroundColors (--background-colors)")).ToList();
+        var fontColors = Distinct(options.FontColors, "FontColors", "--font-colors", StringComparer.OrdinalIgnoreCase).Select(c => NamedColor.Parse(c, "FontColors (--font-colors)")).ToList();
+        var backgroundColors = Distinct(options.BackgroundColors, "BackgroundColors", "--background-colors", StringComparer.OrdinalIgnoreCase).Select(c => NamedColor.Parse(c, "BackgroundColors (--background-colors)")).ToList();
         if (fontColors.All(f => backgroundColors.All(b => b == f)))
         {
             throw new OptionException("BackgroundColors", "--background-colors",
@@ -223,7 +223,7 @@ public static class FontsGenerator
         IReadOnlyList<FontFace> chosen = found;
         if (options.Fonts is not null)
         {
-            var names = Distinct(options.Fonts, "Fonts", "--fonts");
+            var names = Distinct(options.Fonts, "Fonts", "--fonts", StringComparer.Ordinal);
             chosen = names.Select(n => found.FirstOrDefault(f => f.Name == n)
                 ?? throw new OptionException("Fonts", "--fonts", $"'{n}' was not found or lacks a requested letter (found: {string.Join(", ", found.Select(f => f.Name))}).")).ToList();
         }
@@ -263,14 +263,15 @@ public static class FontsGenerator
         }
     }
 
-    private static List<string> Distinct(IReadOnlyList<string>? values, string option, string flag)
+    /// <summary>The values, refused when empty or when one is listed twice (colours and sizes are named in any case, so compare them so).</summary>
+    private static List<string> Distinct(IReadOnlyList<string>? values, string option, string flag, StringComparer comparer)
     {
         if (values is null || values.Count == 0)
         {
             throw new OptionException(option, flag, "the list of values is empty.");
         }
 
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var seen = new HashSet<string>(comparer);
         foreach (string value in values)
         {
             if (!seen.Add(value))
