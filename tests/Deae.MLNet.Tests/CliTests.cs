@@ -70,6 +70,39 @@ public class CliTests
     }
 
     [Fact]
+    public void ExplorationCommandsWriteTheGridsAndDataTheyPromise()
+    {
+        using var temp = new TempFolder();
+        string manifest = TinySet(temp);
+        string model = temp.Combine("m.deae"), withUdvs = temp.Combine("m-udv.deae");
+        var trained = Deae([.. TinyTraining(manifest, model).Select(a => a == "2" ? "30" : a)]); // 30 steps: codes that separate the values
+        Assert.True(trained.ExitCode == 0, trained.Error);
+
+        var udv = Deae("udv", "-m", model, "-d", manifest, "-o", withUdvs);
+        Assert.True(udv.ExitCode == 0, udv.Error);
+        Assert.Contains("background_color: 4 UDVs", udv.Output);
+
+        // One row per edited image: the image, 4 trajectory steps and the jump to the centre, each 16 px drawn
+        // at 4x, 2 px of white between and around them.
+        static int Side(int cells) => (cells * 66) + 2;
+        var moved = Deae("synthesize", "-m", withUdvs, "-d", manifest, "-o", temp.Combine("move.png"), "-a", "background_color", "--to", "silver", "--images", "3", "--steps", "4");
+        Assert.True(moved.ExitCode == 0, moved.Error);
+        var grid = SkiaSharp.SKBitmap.DecodeBounds(temp.Combine("move.png"));
+        Assert.Equal(Side(6), grid.Width);
+        Assert.Contains(grid.Height, new[] { Side(1), Side(2), Side(3) });
+
+        var mined = Deae("synthesize", "-m", withUdvs, "-d", manifest, "-o", temp.Combine("mine.png"), "-a", "font_color", "--mine", "red:1,blue:1,green:-1", "--images", "2", "--steps", "3");
+        Assert.True(mined.ExitCode == 0, mined.Error);
+        var minedGrid = SkiaSharp.SKBitmap.DecodeBounds(temp.Combine("mine.png"));
+        Assert.Equal((Side(4), Side(2)), (minedGrid.Width, minedGrid.Height));
+
+        var augmented = Deae("augment", "-m", model, "-d", manifest, "-o", temp.Combine("aug"), "-n", "20");
+        Assert.True(augmented.ExitCode == 0, augmented.Error);
+        Assert.Equal(20, DatasetReader.Read(temp.Combine("aug")).Count);
+        Assert.Equal(21, File.ReadAllLines(Path.Combine(temp.Combine("aug"), "provenance.csv")).Length);
+    }
+
+    [Fact]
     public void BadInputEndsWithAnErrorLineNamingIt()
     {
         using var temp = new TempFolder();

@@ -63,9 +63,9 @@ internal static class ExploreCommands
             bool replace = parse.GetValue(overwrite);
             CliRunner.EnsureFileWritable(path, replace);
 
-            if (parse.GetValue(count) < 1 || parse.GetValue(steps) < 1)
+            if (parse.GetValue(count) < 1 || parse.GetValue(steps) < 2)
             {
-                throw new ArgumentException($"--images ({parse.GetValue(count)}) and --steps ({parse.GetValue(steps)}) must be at least 1.");
+                throw new ArgumentException($"--images ({parse.GetValue(count)}) must be at least 1 and --steps ({parse.GetValue(steps)}) at least 2 (a trajectory has a start and an end).");
             }
 
             string name = parse.GetValue(attribute)!;
@@ -80,11 +80,23 @@ internal static class ExploreCommands
             var explorer = loaded.Explorer ?? throw new ArgumentException($"Model '{parse.GetValue(model)}' has no UDVs; run deae udv first.");
             var images = CliRunner.ReadFor(loaded, parse.GetValue(data)!);
             int column = images.AttributeIndex(name);
-            var picks = Enumerable.Range(0, images.Count)
+            var candidates = Enumerable.Range(0, images.Count)
                 .Where(i => to is null || images.GetValue(i, column) != to)
                 .Select((i, n) => (i, n)).Where(p => p.n % Math.Max(1, images.Count / (parse.GetValue(count) * 4)) == 0).Select(p => p.i)
+                .ToList();
+            var candidateCodes = loaded.Encode(candidates.Select(i => images.GetPixels(i).ToArray()).ToList());
+            // An image labelled otherwise whose code already sits nearest the target has nowhere to move: skip it.
+            var range = loaded.Layout.Range(loaded.Layout.IndexOf(name));
+            var kept = Enumerable.Range(0, candidates.Count)
+                .Where(c => to is null || explorer.NearestValue(name, candidateCodes[c][range]) != to)
                 .Take(parse.GetValue(count)).ToList();
-            var codes = loaded.Encode(picks.Select(i => images.GetPixels(i).ToArray()).ToList());
+            if (kept.Count == 0)
+            {
+                throw new ArgumentException($"--data: no image to edit (every one is '{to}' already, or encodes nearest to it).");
+            }
+
+            var picks = kept.Select(c => candidates[c]).ToList();
+            var codes = kept.Select(c => candidateCodes[c]).ToList();
             var rows = new List<float[]>();
             int n = parse.GetValue(steps);
             foreach (var code in codes)
