@@ -125,6 +125,122 @@ public class DeaeEstimatorTests
     public void ASavedPipelineGivesTheSameOutputsInAFreshContext()
     {
         using var temp = new TempFolder();
+        var (ml, pixels, loading) = LoadTiny(temp);
+        var rows = ManifestLoader.Load(ml, temp.Combine("tiny", "manifest.csv"));
+        using var deae = new DeaeEstimator(ml, TinyOptions(2)).Fit(pixels);
+        var pipeline = new TransformerChain<ITransformer>(loading, deae);
+        string zip = temp.Combine("pipeline.zip");
+        ml.Model.Save(pipeline, rows.Schema, zip);
+
+        var fresh = new MLContext(seed: 7);
+        var loaded = fresh.Model.Load(zip, out var schema);
+        var freshRows = ManifestLoader.Load(fresh, temp.Combine("tiny", "manifest.csv"));
+        Assert.Equal(Column(pipeline.Transform(rows), "Latent_font"), Column(loaded.Transform(freshRows), "Latent_font"));
+        Assert.Equal(Column(pipeline.Transform(rows), "Latent"), Column(loaded.Transform(freshRows), "Latent"));
+        Assert.NotNull(schema.GetColumnOrNull("image"));
+    }
+
+    [Fact]
+    public void MLImageInputIsAcceptedToo()
+    {
+        using var temp = new TempFolder();
+        var (ml, pixels, _) = LoadTiny(temp);
+        var options = TinyOptions(2);
+        options.ImageColumnName = "Image";
+        using var transformer = new DeaeEstimator(ml, options).Fit(pixels);
+        var viaImage = Column(transformer.Transform(pixels), "Latent");
+        Assert.Equal(256, viaImage.Count);
+        Assert.Equal(10, viaImage[0].Length);
+
+        // Images of another size are named at Transform, before ONNX Runtime sees them.
+        var larger = ml.Transforms.ResizeImages("Image", 20, 20).Fit(pixels).Transform(pixels);
+        var error = Assert.Throws<ArgumentException>(() => transformer.Transform(larger));
+        Assert.Contains("'Image' holds 20x20 images; the model was trained on 16x16", error.Message);
+    }
+
+    [Fact]
+    public void ImagesOfUnknownSizeAreNamedWithTheResizeThatMendsThem()
+    {
+        using var temp = new TempFolder();
+        var (ml, pixels, _) = LoadTiny(temp);
+        string manifest = temp.Combine("tiny", "manifest.csv");
+        var rows = ManifestLoader.Load(ml, manifest);
+        // LoadImages alone states no size, and ML.NET's ExtractPixels refuses such a column.
+        var unsized = ml.Transforms.LoadImages("Image", ManifestLoader.ImageFolder(manifest), "image").Fit(rows).Transform(rows);
+        var options = TinyOptions(2);
+        options.ImageColumnName = "Image";
+
+        var fitError = Assert.Throws<ArgumentException>(() => new DeaeEstimator(ml, options).Fit(unsized));
+        Assert.Contains("image column 'Image' holds images of unknown size", fitError.Message);
+        var schemaError = Assert.Throws<ArgumentException>(() => new DeaeEstimator(ml, options).GetOutputSchema(SchemaShapeOf(unsized)));
+        Assert.Contains("ResizeImages(\"Image\", 16, 16)", schemaError.Message);
+
+        using var transformer = new DeaeEstimator(ml, options).Fit(pixels);
+        var transformError = Assert.Throws<ArgumentException>(() => transformer.Transform(unsized));
+        Assert.Contains("Image column 'Image' holds images of unknown size (LoadImages states none); append ResizeImages(\"Image\", 16, 16)", transformError.Message);
+
+        // The resize the message names is the cure: the same latents as the pipeline the model was fitted on.
+        var resized = ml.Transforms.ResizeImages("Image", 16, 16).Fit(unsized).Transform(unsized);
+        Assert.Equal(Column(transformer.Transform(pixels), "Latent"), Column(transformer.Transform(resized), "Latent"));
+    }
+
+    [Fact]
+    public void MissingOrMistypedColumnsAreNamed()
+    {
+        using var temp = new TempFolder();
+        var (ml, pixels, _) = LoadTiny(temp);
+        var shape = SchemaShapeOf(pixels);
+
+        var noImage = TinyOptions(1);
+        noImage.ImageColumnName = "Nope";
+        Assert.Contains("'Nope'", Assert.Throws<ArgumentException>(() => new DeaeEstimator(ml, noImage).GetOutputSchema(shape)).Message);
+        Assert.Contains("'Nope'", Assert.Throws<ArgumentException>(() => new DeaeEstimator(ml, noImage).Fit(pixels)).Message);
+
+        var textImage = TinyOptions(1);
+        textImage.ImageColumnName = "letter";
+        Assert.Contains("'letter'", Assert.Throws<ArgumentException>(() => new DeaeEstimator(ml, textImage).GetOutputSchema(shape)).Message);
+
+        var noAttribute = TinyOptions(1);
+        noAttribute.AttributeColumnNames = ["letter", "colour"];
+        Assert.Contains("'colour'", Assert.Throws<ArgumentException>(() => new DeaeEstimator(ml, noAttribute).Fit(pixels)).Message);
+
+        var vectorAttribute = TinyOptions(1);
+        vectorAttribute.AttributeColumnNames = ["letter", "Pixels"];
+        Assert.Contains("'Pixels'", Assert.Throws<ArgumentException>(() => new DeaeEstimator(ml, vectorAttribute).GetOutputSchema(shape)).Message);
+
+        var output = new DeaeEstimator(ml, TinyOptions(1)).GetOutputSchema(shape);
+        Assert.Contains(output, c => c.Name == "Latent_background_color" && c.Kind == SchemaShape.Column.VectorKind.Vector);
+    }
+
+    [Fact]
+    public void KeyAttributeColumnsWorkAndOtherImageSizesAreNamed()
+    {
+        using var temp = new TempFolder();
+        var (ml, pixels, _) = LoadTiny(temp);
+        var keyed = ml.Transforms.Conversion.MapValueToKey("letter").Fit(pixels).Transform(pixels);
+        using var transformer = new DeaeEstimator(ml, TinyOptions(1)).Fit(keyed);
+        Assert.Equal(["A", "B", "C", "D"], transformer.Model.Attributes[0].Values);
+
+        var larger = ml.Transforms.ResizeImages("Image", 32, 32).Append(ml.Transforms.ExtractPixels("Pixels", "Image")).Fit(pixels).Transform(pixels);
+        var error = Assert.Throws<ArgumentException>(() => transformer.Transform(larger));
+        Assert.Contains("'Pixels'", error.Message);
+        Assert.Contains("3x16x16", error.Message);
+    }
+
+    [Fact]
+    public void ASingleValuedAttributeIsNamedAtFit()
+    {
+        using var temp = new TempFolder();
+        var (ml, pixels, _) = LoadTiny(temp);
+        var oneSize = ml.Data.FilterByCustomPredicate<SizeRow>(pixels, row => row.size != "large");
+        var error = Assert.Throws<ArgumentException>(() => new DeaeEstimator(ml, TinyOptions(1)).Fit(oneSize));
+        Assert.Contains("'size'", error.Message);
+    }
+
+    [Fact]
+    public void PixelsOrLabelsTheByteCacheCannotHoldAreNamedBeforeTraining()
+    {
+        using var temp = new TempFolder();
         var (ml, pixels, _) = LoadTiny(temp);
         IDataView Extract(IEstimator<ITransformer> step) => step.Fit(pixels).Transform(pixels); // replaces "Pixels"
 
