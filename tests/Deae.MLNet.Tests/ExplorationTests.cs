@@ -120,6 +120,7 @@ public class LatentExplorerTests(Xunit.Abstractions.ITestOutputHelper output)
         var path = explorer.MoveTowards(layout, code, "background_color", "silver", 3);
         Assert.Equal(3, path.Length);
         Assert.Equal(code, path[0]);
+        Assert.Equal("silver", explorer.NearestValue("background_color", path[^1][layout.Range(k)])); // it arrives
         var chunk = layout.Mask(k);
         var others = Enumerable.Range(0, layout.Dimension).Where(d => chunk[d] == 0).ToList();
         Assert.All(path, point => Assert.All(others, d => Assert.Equal(0f, point[d])));

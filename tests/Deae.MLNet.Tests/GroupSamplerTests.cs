@@ -54,6 +54,7 @@ public class GroupSamplerTests
         var sampler = new GroupSampler(data, [0, 1]);
         var indices = new int[200 * 3];
         sampler.Sample(200, new Random(1), indices);
+        Assert.Contains(4, Enumerable.Range(0, 200).Select(g => indices[g * 3])); // the single image is drawn as a centre
         for (int g = 0; g < 200; g++)
         {
             int centre = indices[g * 3];

@@ -77,8 +77,18 @@ public class OnnxExportTests
         using var temp = new TempFolder();
         using var model = DeaeTrainer.Train(TrainerTests.Tiny(), TrainerTests.TinyOptions(1));
         var (encoder, decoder) = OnnxExporter.Export(model, temp.Path, overwrite: false);
-        Assert.True(File.Exists(encoder) && File.Exists(decoder));
-        Assert.Throws<IOException>(() => OnnxExporter.Export(model, temp.Path, overwrite: false));
+        byte[] encoderBytes = File.ReadAllBytes(encoder), decoderBytes = File.ReadAllBytes(decoder);
+        Assert.Equal(OnnxExporter.Encoder(model), encoderBytes);
+        Assert.Equal(OnnxExporter.Decoder(model), decoderBytes);
+
+        // Another model's export is refused without touching the files, and replaces them when asked.
+        using var other = DeaeTrainer.Train(TrainerTests.Tiny(), TrainerTests.TinyOptions(2));
+        Assert.Throws<IOException>(() => OnnxExporter.Export(other, temp.Path, overwrite: false));
+        Assert.Equal(encoderBytes, File.ReadAllBytes(encoder));
+        Assert.Equal(decoderBytes, File.ReadAllBytes(decoder));
+        OnnxExporter.Export(other, temp.Path, overwrite: true);
+        Assert.Equal(OnnxExporter.Encoder(other), File.ReadAllBytes(encoder));
+        Assert.NotEqual(encoderBytes, File.ReadAllBytes(encoder));
     }
 
     private static float MaxDifference(float[] a, float[] b) => a.Zip(b).Max(p => Math.Abs(p.First - p.Second));
