@@ -131,6 +131,30 @@ public class TrainerTests
         Assert.Contains(temp.Combine("run.ckpt"), error.Message);
     }
 
+    [Theory]
+    [InlineData(ModelKind.GslAe, false)]
+    [InlineData(ModelKind.BetaVae, true)]
+    [InlineData(ModelKind.Autoencoder, true)]
+    public void EveryKindAndOutputSurvivesSaveAndLoad(ModelKind kind, bool binary)
+    {
+        var data = Tiny();
+        var options = TinyOptions(3, kind);
+        if (binary)
+        {
+            data = Data.Sprites.SpritesGenerator.Generate(new Data.Sprites.SpritesOptions { ImageSize = 16, MaxImages = 64, PositionCount = 4 });
+            options.Architecture.Channels = 1;
+            options.Architecture.Output = DecoderOutput.Logits;
+        }
+
+        using var temp = new TempFolder();
+        using var model = DeaeTrainer.Train(data, options);
+        model.Save(temp.Combine("m.deae"), overwrite: false);
+        using var loaded = DeaeModel.Load(temp.Combine("m.deae"), "cpu");
+        Assert.Equal((kind, options.Architecture.Output, options.Architecture.Channels, 3), (loaded.Kind, loaded.Architecture.Output, loaded.Architecture.Channels, loaded.TrainedSteps));
+        var images = Enumerable.Range(0, 4).Select(i => data.GetPixels(i).ToArray()).ToList();
+        Assert.Equal(model.Reconstruct(images), loaded.Reconstruct(images));
+    }
+
     [Fact]
     public void SavedModelLoadsWithIdenticalOutputsAndDamagedFilesAreNamed()
     {
