@@ -225,4 +225,37 @@ public class AugmenterTests
         Assert.Equal(30, view.GetColumn<ReadOnlyMemory<char>>("letter").Count());
         Assert.Equal(30, Data.DatasetReader.Read(manifest).Count);
     }
+
+    [Fact]
+    public void EachAugmentedImageIsTheDecodeOfTheChunksItsProvenanceNames()
+    {
+        // Two images that differ in every attribute: each recorded value then names the image its chunk came from.
+        var data = TrainerTests.Tiny();
+        var first = Enumerable.Range(0, data.Count).Select(i => Enumerable.Range(0, data.Attributes.Count).Select(a => data.GetValue(i, a)).ToArray()).ToList();
+        int other = Enumerable.Range(1, data.Count - 1).First(j => first[j].Zip(first[0]).All(p => p.First != p.Second));
+        var pair = data.Subset([0, other]);
+        using var model = DeaeTrainer.Train(data, TrainerTests.TinyOptions(2));
+        var codes = model.Encode([pair.GetPixels(0).ToArray(), pair.GetPixels(1).ToArray()]);
+
+        var (images, provenance) = Augmenter.Generate(model, pair, 12, seed: 4, interpolation: 0);
+        var expected = provenance.Select(sources =>
+        {
+            var code = new float[model.Layout.Dimension];
+            for (int k = 0; k < model.Layout.Count; k++)
+            {
+                int from = sources[k].Dominant == pair.GetValue(0, pair.AttributeIndex(sources[k].Attribute)) ? 0 : 1;
+                codes[from].AsSpan(model.Layout.Range(k)).CopyTo(code.AsSpan(model.Layout.Range(k)));
+            }
+
+            return code;
+        }).ToList();
+        var decoded = model.Decode(expected);
+        for (int i = 0; i < images.Count; i++)
+        {
+            Assert.Equal(decoded[i], images.GetPixels(i).ToArray());
+        }
+
+        // Recombination happened: some image mixes chunks of both sources.
+        Assert.Contains(provenance, sources => sources.Select(s => s.Dominant == pair.GetValue(0, pair.AttributeIndex(s.Attribute))).Distinct().Count() == 2);
+    }
 }
