@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Deae.MLNet.Data;
 using Deae.MLNet.Data.Fonts;
+using Deae.MLNet.Model;
+using Deae.MLNet.Onnx;
 
 namespace Deae.MLNet.Tests;
 
@@ -110,6 +112,29 @@ public class CliTests
         Assert.True(augmented.ExitCode == 0, augmented.Error);
         Assert.Equal(20, DatasetReader.Read(temp.Combine("aug")).Count);
         Assert.Equal(21, File.ReadAllLines(Path.Combine(temp.Combine("aug"), "provenance.csv")).Length);
+    }
+
+    [Fact]
+    public void ExportWritesTheModelsGraphsAndWeightsAndKeepsThemUnlessAsked()
+    {
+        using var temp = new TempFolder();
+        string manifest = TinySet(temp), model = temp.Combine("m.deae"), folder = temp.Combine("export");
+        Assert.Equal(0, Deae(TinyTraining(manifest, model)).ExitCode);
+        var exported = Deae("export", "-m", model, "-o", folder);
+        Assert.True(exported.ExitCode == 0, exported.Error);
+        using (var loaded = DeaeModel.Load(model, "cpu"))
+        {
+            Assert.Equal(OnnxExporter.Encoder(loaded), File.ReadAllBytes(Path.Combine(folder, "encoder.onnx")));
+            Assert.Equal(OnnxExporter.Decoder(loaded), File.ReadAllBytes(Path.Combine(folder, "decoder.onnx")));
+        }
+
+        var files = Directory.GetFiles(folder).Order(StringComparer.Ordinal).ToDictionary(f => f, File.ReadAllBytes);
+        Assert.Equal(["decoder.onnx", "encoder.onnx", "weights.safetensors"], files.Keys.Select(Path.GetFileName));
+        Assert.Equal(0, Deae(TinyTraining(manifest, model, "--overwrite", "--seed", "3")).ExitCode); // other weights
+        Refused(["export", "-m", model, "-o", folder], "--overwrite");
+        Assert.All(files, f => Assert.Equal(f.Value, File.ReadAllBytes(f.Key)));
+        Assert.Equal(0, Deae("export", "-m", model, "-o", folder, "--overwrite").ExitCode);
+        Assert.NotEqual(files[Path.Combine(folder, "weights.safetensors")], File.ReadAllBytes(Path.Combine(folder, "weights.safetensors")));
     }
 
     [Fact]
