@@ -123,6 +123,23 @@ public class DisentanglementMetricsTests(Xunit.Abstractions.ITestOutputHelper ou
     }
 
     [Fact]
+    public void ModularityPerDimensionSinglesOutTheDimensionThatMixesFactorsAndAveragesToTheScore()
+    {
+        // Dimensions 0 and 1 copy factors 0 and 1; dimension 2 holds factors 1 and 2 together; dimension 3 is constant.
+        var factors = Factors();
+        var random = new Random(17);
+        var latents = factors.Select(f => new[] { f[0] + Noise(random, 0.1f), f[1] + Noise(random, 0.1f), (f[1] * 4) + f[2] + Noise(random, 0.1f), 0f }).ToList();
+        var mi = DisentanglementMetrics.MutualInformation(latents, factors);
+        var perDimension = DisentanglementMetrics.ModularityPerDimension(mi);
+        output.WriteLine(string.Join(", ", perDimension.Select(m => m.ToString("F3"))));
+
+        Assert.True(perDimension[0] > 0.95 && perDimension[1] > 0.95, $"copies {perDimension[0]}, {perDimension[1]}");
+        Assert.True(perDimension[2] < 0.7, $"mixed {perDimension[2]}");
+        Assert.Equal(0.0, perDimension[3]);
+        Assert.Equal(perDimension.Average(), DisentanglementMetrics.Modularity(mi), 12);
+    }
+
+    [Fact]
     public void MismatchedInputsAreRejected()
     {
         Assert.Throws<ArgumentException>(() => DisentanglementMetrics.Evaluate([[1f], [2f]], [[0]]));

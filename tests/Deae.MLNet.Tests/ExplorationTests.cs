@@ -178,6 +178,13 @@ public class LatentExplorerTests(Xunit.Abstractions.ITestOutputHelper output)
         // A background chunk that swaps this well keeps the background colours far apart (no separation: about 0).
         output.WriteLine($"chunk separation: {string.Join(", ", report.ChunkSeparation)}");
         Assert.True(report.ChunkSeparation["background_color"] > 2, $"background chunk separation {report.ChunkSeparation["background_color"]}");
+        // Per dimension: the background is held by its own chunk (the dimension sharing most with it lies there),
+        // the rows follow the reported layout, and their modularities average to the modularity score.
+        Assert.Equal(model.Layout, LatentLayout.Parse(report.Layout, null));
+        int backgroundColumn = model.Layout.IndexOf("background_color");
+        int richest = Enumerable.Range(0, model.Layout.Dimension).MaxBy(d => report.MutualInformation[d][backgroundColumn]);
+        Assert.InRange(richest, model.Layout.Offset(backgroundColumn), model.Layout.Offset(backgroundColumn) + model.Layout.Sizes[backgroundColumn] - 1);
+        Assert.Equal(report.Disentanglement.Modularity, report.ModularityByDimension.Average(), 12);
 
         // The explorer is saved and loaded with the model.
         using var temp = new TempFolder();

@@ -28,9 +28,11 @@ public static class DisentanglementMetrics
     /// <param name="latents">One code per sample.</param>
     /// <param name="factors">One label vector per sample (value indices).</param>
     /// <param name="seed">Seed of splits and samplings.</param>
-    public static DisentanglementScores Evaluate(IReadOnlyList<float[]> latents, IReadOnlyList<int[]> factors, int seed = 1)
+    /// <param name="mutualInformation">The latents' <see cref="MutualInformation"/> when the caller already has it; computed when null.</param>
+    public static DisentanglementScores Evaluate(IReadOnlyList<float[]> latents, IReadOnlyList<int[]> factors, int seed = 1, double[,]? mutualInformation = null)
     {
-        var mi = MutualInformation(latents, factors);
+        Check(latents, factors);
+        var mi = mutualInformation ?? MutualInformation(latents, factors);
         var (dciD, dciC, dciI) = Dci(latents, factors, seed);
         return new DisentanglementScores(Mig(latents, factors, mi), Sap(latents, factors, seed), dciD, dciC, dciI, Modularity(mi), FactorVae(latents, factors, seed));
     }
@@ -78,31 +80,38 @@ public static class DisentanglementMetrics
     }
 
     /// <summary>Modularity: per dimension 1 − Σ_{k≠max} MI² / (max MI² (K − 1)), averaged over all dimensions (a dimension with no information about any factor scores 0, as in disentanglement_lib).</summary>
-    public static double Modularity(double[,] mutualInformation)
+    public static double Modularity(double[,] mutualInformation) => ModularityPerDimension(mutualInformation).Average();
+
+    /// <summary>
+    /// The modularity of each latent dimension (its row of <paramref name="mutualInformation"/>): 1 when all its
+    /// information is about one factor, 0 when it has none or spreads it evenly. Shows which dimensions pull
+    /// <see cref="Modularity"/> down.
+    /// </summary>
+    public static double[] ModularityPerDimension(double[,] mutualInformation)
     {
         ArgumentNullException.ThrowIfNull(mutualInformation);
         int dims = mutualInformation.GetLength(0), k = mutualInformation.GetLength(1);
-        if (k < 2)
-        {
-            return 1;
-        }
-
-        var scores = new List<double>();
+        var scores = new double[dims];
         for (int j = 0; j < dims; j++)
         {
             var row = Enumerable.Range(0, k).Select(f => mutualInformation[j, f]).ToArray();
             double max = row.Max();
+            if (k < 2)
+            {
+                scores[j] = 1;
+                continue;
+            }
+
             if (max <= 1e-12)
             {
-                scores.Add(0);
                 continue;
             }
 
             double deviation = row.Sum(m => m * m) - (max * max);
-            scores.Add(1 - (deviation / (max * max * (k - 1))));
+            scores[j] = 1 - (deviation / (max * max * (k - 1)));
         }
 
-        return scores.Average();
+        return scores;
     }
 
     /// <summary>SAP: per factor, the gap between the two best single-dimension accuracies (held-out half), averaged.</summary>

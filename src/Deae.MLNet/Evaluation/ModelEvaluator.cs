@@ -41,7 +41,23 @@ public sealed record AttributeControl(
 /// value means over the variance within values (scale-free, so models with codes of different sizes
 /// compare). An attribute whose chunk separates its values poorly cannot be drawn reliably after a swap.
 /// </param>
-public sealed record ModelReport(string Model, DisentanglementScores Disentanglement, IReadOnlyList<AttributeControl> Control, double? InterpolationValidity, IReadOnlyDictionary<string, double> ReconstructionRead, double CodeScale, IReadOnlyDictionary<string, double> ChunkSeparation);
+/// <param name="Layout">The model's latent layout (<see cref="LatentLayout.ToString"/>, e.g. <c>shape:4,scale:4</c>): which dimensions the rows below belong to.</param>
+/// <param name="MutualInformation">
+/// Per latent dimension, its mutual information (nats, 20 equal-width bins) with each attribute in layout
+/// order: the matrix MIG and modularity are computed from.
+/// </param>
+/// <param name="ModularityByDimension">Per latent dimension, its modularity (<see cref="DisentanglementMetrics.ModularityPerDimension"/>); their mean is the modularity score.</param>
+public sealed record ModelReport(
+    string Model,
+    DisentanglementScores Disentanglement,
+    IReadOnlyList<AttributeControl> Control,
+    double? InterpolationValidity,
+    IReadOnlyDictionary<string, double> ReconstructionRead,
+    double CodeScale,
+    IReadOnlyDictionary<string, double> ChunkSeparation,
+    string Layout,
+    IReadOnlyList<double[]> MutualInformation,
+    IReadOnlyList<double> ModularityByDimension);
 
 /// <summary>Measures a model's controllability and disentanglement on held-out images with <see cref="AttributeOracles"/>.</summary>
 public static class ModelEvaluator
@@ -57,7 +73,8 @@ public static class ModelEvaluator
         var codes = model.Encode(images);
         var columns = layout.Attributes.Select(heldOut.AttributeIndex).ToArray();
         var factors = Enumerable.Range(0, heldOut.Count).Select(i => columns.Select(c => heldOut.GetLabel(i, c)).ToArray()).ToList();
-        var disentanglement = DisentanglementMetrics.Evaluate(codes, factors, seed);
+        var mutualInformation = DisentanglementMetrics.MutualInformation(codes, factors);
+        var disentanglement = DisentanglementMetrics.Evaluate(codes, factors, seed, mutualInformation);
 
         var reconstructions = model.Decode(codes);
         var reconstructionRead = layout.Attributes.Select((attribute, k) => (attribute, k)).ToDictionary(
@@ -99,7 +116,11 @@ public static class ModelEvaluator
         var separation = layout.Attributes.Select((attribute, k) => (attribute, k)).ToDictionary(
             a => a.attribute,
             a => ChunkSeparation(codes, factors.Select(f => f[a.k]).ToArray(), layout.Range(a.k)));
-        return new ModelReport(model.Kind.ToString(), disentanglement, control, validity, reconstructionRead, MeanStandardDeviation(codes), separation);
+        var miRows = Enumerable.Range(0, mutualInformation.GetLength(0))
+            .Select(d => Enumerable.Range(0, mutualInformation.GetLength(1)).Select(f => mutualInformation[d, f]).ToArray()).ToArray();
+        return new ModelReport(
+            model.Kind.ToString(), disentanglement, control, validity, reconstructionRead, MeanStandardDeviation(codes), separation,
+            layout.ToString(), miRows, DisentanglementMetrics.ModularityPerDimension(mutualInformation));
     }
 
     /// <summary>Variance of the per-value mean chunks over the variance within values (summed over the chunk's dimensions).</summary>
