@@ -114,6 +114,48 @@ public class CliTests
         Assert.Equal(21, File.ReadAllLines(Path.Combine(temp.Combine("aug"), "provenance.csv")).Length);
     }
 
+    [SlowFact]
+    public void EvaluateReportsEveryDimensionAndKeepsTheTrainedModelsUnlessThatWouldReplaceThem()
+    {
+        using var temp = new TempFolder();
+        string manifest = TinySet(temp), json = temp.Combine("compare.json"), markdown = temp.Combine("compare.md"), models = temp.Combine("models");
+        string[] evaluate = ["evaluate", "-d", manifest, "--kinds", "Deae,BetaVae", "--steps", "2", "--width", "4", "--hidden", "32", "--latent", "8", "--pairs", "10", "--save-models", models];
+        var run = Deae([.. evaluate, "--json", json, "--markdown", markdown]);
+        Assert.True(run.ExitCode == 0, run.Error);
+
+        // Per model: one mutual-information row per latent dimension, one column per attribute of its layout,
+        // and per-dimension modularities that average to the modularity score.
+        using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllText(json));
+        var reports = document.RootElement.GetProperty("models").EnumerateArray().ToList();
+        Assert.Equal(["Deae", "BetaVae"], reports.Select(r => r.GetProperty("Model").GetString()));
+        foreach (var report in reports)
+        {
+            var layout = LatentLayout.Parse(report.GetProperty("Layout").GetString()!, 8);
+            var rows = report.GetProperty("MutualInformation").EnumerateArray().ToList();
+            Assert.Equal(8, rows.Count);
+            Assert.All(rows, row => Assert.Equal(layout.Count, row.GetArrayLength()));
+            var modularity = report.GetProperty("ModularityByDimension").EnumerateArray().Select(m => m.GetDouble()).ToList();
+            Assert.Equal(8, modularity.Count);
+            Assert.Equal(report.GetProperty("Disentanglement").GetProperty("Modularity").GetDouble(), modularity.Average(), 9);
+        }
+
+        Assert.Contains("Modularity by chunk", File.ReadAllText(markdown));
+
+        // The trained models are kept, each loadable as the kind it was trained as.
+        Assert.Equal(["BetaVae.deae", "Deae.deae"], Directory.GetFiles(models).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        using (var kept = DeaeModel.Load(Path.Combine(models, "BetaVae.deae"), "cpu"))
+        {
+            Assert.Equal(ModelKind.BetaVae, kept.Kind);
+            Assert.Equal(8, kept.Layout.Dimension);
+        }
+
+        // A second run would replace them: refused before any training, the files as they were.
+        var before = File.ReadAllBytes(Path.Combine(models, "Deae.deae"));
+        Assert.DoesNotContain("training", Refused(evaluate, "Deae.deae", "--overwrite").Output);
+        Assert.Equal(before, File.ReadAllBytes(Path.Combine(models, "Deae.deae")));
+        Refused(["evaluate", "-d", manifest, "--kinds", "Deae,deae", "--steps", "2"], "'Deae'", "more than once");
+    }
+
     [Fact]
     public void ExportWritesTheModelsGraphsAndWeightsAndKeepsThemUnlessAsked()
     {

@@ -36,12 +36,13 @@ internal static class EvaluateCommand
         var pairs = new Option<int>("--pairs") { DefaultValueFactory = _ => 200, Description = "Edited pairs per attribute." };
         var json = new Option<string?>("--json") { Description = "Write the results as JSON." };
         var markdown = new Option<string?>("--markdown") { Description = "Write the comparison as a markdown table." };
+        var saveModels = new Option<string?>("--save-models") { Description = "Keep each trained model in this folder as <kind>.deae (created if missing), to explore or re-evaluate it later." };
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace existing output files." };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 1, Description = "Seed." };
         var objective = new ObjectiveCliOptions(DemoConfiguration.TrainerOptions(1));
         var command = new Command("evaluate", "Compare DEAE, GSL-AE, β-VAE and the plain autoencoder trained with the same budget: controllability, interpolation validity, MIG/SAP/DCI/modularity/FactorVAE.")
         {
-            data, kinds, steps, width, hidden, latent, holdout, pairs, json, markdown, overwrite, seed,
+            data, kinds, steps, width, hidden, latent, holdout, pairs, json, markdown, saveModels, overwrite, seed,
         };
         objective.AddTo(command);
         command.SetAction(parse => CliRunner.Run(() =>
@@ -59,12 +60,29 @@ internal static class EvaluateCommand
             }
 
             var kindList = (CliRunner.SplitList(parse.GetValue(kinds)) ?? ["Deae", "GslAe", "BetaVae", "Autoencoder"]).Select(ParseKind).ToList();
+            if (kindList.GroupBy(k => k).FirstOrDefault(g => g.Count() > 1) is { } repeated)
+            {
+                throw new ArgumentException($"--kinds: '{repeated.Key}' is given more than once (same seed, same data: the same model twice).");
+            }
+
+            string? modelFolder = parse.GetValue(saveModels);
+            string? ModelPath(ModelKind kind) => modelFolder is null ? null : Path.Combine(modelFolder, $"{kind}.deae");
+            foreach (var kind in kindList)
+            {
+                CliRunner.EnsureFileWritable(ModelPath(kind), replace);
+            }
+
             var all = DatasetReader.Read(parse.GetValue(data)!);
             var (train, heldOut) = all.Split(parse.GetValue(holdout), parse.GetValue(seed));
             // Oracles learn from the training images (real ones); edits are judged on held-out images.
             var oracles = AttributeOracles.Fit(train, parse.GetValue(seed));
             Console.WriteLine("oracle accuracy on held-out real images: " + string.Join(", ", oracles.RealImageAccuracy.Select(a => $"{a.Key} {a.Value:P1}")));
             var reports = new List<ModelReport>();
+            if (modelFolder is not null)
+            {
+                Directory.CreateDirectory(modelFolder);
+            }
+
             foreach (var kind in kindList)
             {
                 var options = DemoConfiguration.TrainerOptions(parse.GetValue(steps));
@@ -77,6 +95,13 @@ internal static class EvaluateCommand
                     Output = all.Channels == 1 ? DecoderOutput.Logits : DecoderOutput.Tanh,
                 };
                 using var model = TrainCommand.TrainWithProgress(train, options, resumeFrom: null);
+                if (ModelPath(kind) is string modelPath)
+                {
+                    // Saved before it is evaluated: the training is the expensive part.
+                    model.Save(modelPath, replace);
+                    Console.WriteLine($"model -> {modelPath}");
+                }
+
                 var report = ModelEvaluator.Evaluate(model, heldOut, oracles, parse.GetValue(pairs), parse.GetValue(seed));
                 reports.Add(report);
                 Console.WriteLine(Row(report));
