@@ -154,6 +154,7 @@ public class CliTests
         Assert.DoesNotContain("training", Refused(evaluate, "Deae.deae", "--overwrite").Output);
         Assert.Equal(before, File.ReadAllBytes(Path.Combine(models, "Deae.deae")));
         Refused(["evaluate", "-d", manifest, "--kinds", "Deae,deae", "--steps", "2"], "'Deae'", "more than once");
+        Refused(["evaluate", "-d", manifest, "--steps", "2", "--save-models", json], "--save-models", "is a file");
     }
 
     [Fact]

@@ -67,6 +67,11 @@ internal static class EvaluateCommand
 
             string? modelFolder = parse.GetValue(saveModels);
             string? ModelPath(ModelKind kind) => modelFolder is null ? null : Path.Combine(modelFolder, $"{kind}.deae");
+            if (modelFolder is not null && File.Exists(modelFolder))
+            {
+                throw new ArgumentException($"--save-models '{modelFolder}' is a file; give a folder for the models.");
+            }
+
             foreach (var kind in kindList)
             {
                 CliRunner.EnsureFileWritable(ModelPath(kind), replace);
