@@ -12,13 +12,21 @@ public static class TorchRuntime
     private static readonly Lock s_gate = new();
     private static volatile bool s_loaded;
     private static string? s_remedy;
+    private static string? s_isaCap;
 
     /// <summary>What was done to make the native library load on this system, or null if nothing was needed.</summary>
     public static string? AppliedRemedy => s_remedy;
 
     /// <summary>
+    /// The cap put on oneDNN's CPU kernels (<c>DNNL_MAX_CPU_ISA=AVX2</c> on x64: its AVX-512 convolution
+    /// backward pass was measured returning NaN gradients at random), or null where the user set
+    /// <c>DNNL_MAX_CPU_ISA</c> or <c>ONEDNN_MAX_CPU_ISA</c> or the process is not x64.
+    /// </summary>
+    public static string? CpuKernelCap => s_isaCap;
+
+    /// <summary>
     /// Loads TorchSharp's native backend once per process, applying the libstdc++ remedy on Linux
-    /// systems that need it. Throws <see cref="TorchLoadException"/> with the cause and the fix when
+    /// systems that need it and the oneDNN kernel cap (<see cref="CpuKernelCap"/>). Throws <see cref="TorchLoadException"/> with the cause and the fix when
     /// the backend cannot be loaded.
     /// </summary>
     public static void EnsureLoaded()
@@ -35,6 +43,8 @@ public static class TorchRuntime
                 return;
             }
 
+            // Before libtorch is loaded: oneDNN reads its cap once, from the native environment.
+            s_isaCap = OneDnnIsaCap.Apply();
             if (OperatingSystem.IsLinux())
             {
                 s_remedy = LibStdCxxCompatibility.Apply();
