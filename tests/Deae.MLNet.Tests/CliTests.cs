@@ -130,7 +130,7 @@ public class CliTests
     }
 
     [SlowFact]
-    public void EvaluateReportsEveryDimensionAndKeepsTheTrainedModelsUnlessThatWouldReplaceThem()
+    public void EvaluateReportsEveryDimensionKeepsTheTrainedModelsAndReEvaluatesThemToTheSameReport()
     {
         using var temp = new TempFolder();
         string manifest = TinySet(temp), json = temp.Combine("compare.json"), markdown = temp.Combine("compare.md"), models = temp.Combine("models");
@@ -152,9 +152,21 @@ public class CliTests
             var modularity = report.GetProperty("ModularityByDimension").EnumerateArray().Select(m => m.GetDouble()).ToList();
             Assert.Equal(8, modularity.Count);
             Assert.Equal(report.GetProperty("Disentanglement").GetProperty("Modularity").GetDouble(), modularity.Average(), 9);
+
+            // DCI importances: one row per dimension; each attribute's column sums to 1 (or 0 if no tree split),
+            // and the per-attribute accuracies average to DCI informativeness.
+            var dci = report.GetProperty("Disentanglement");
+            var importance = dci.GetProperty("DciImportance").EnumerateArray().Select(r => r.EnumerateArray().Select(v => v.GetDouble()).ToArray()).ToList();
+            Assert.Equal(8, importance.Count);
+            Assert.All(Enumerable.Range(0, layout.Count), f => Assert.Contains(Math.Round(importance.Sum(r => r[f]), 9), new[] { 0.0, 1.0 }));
+            var accuracy = dci.GetProperty("DciInformativenessByFactor").EnumerateArray().Select(a => a.GetDouble()).ToList();
+            Assert.Equal(layout.Count, accuracy.Count);
+            Assert.Equal(dci.GetProperty("DciInformativeness").GetDouble(), accuracy.Average(), 9);
         }
 
-        Assert.Contains("Modularity by chunk", File.ReadAllText(markdown));
+        string table = File.ReadAllText(markdown);
+        Assert.Contains("Modularity by chunk", table);
+        Assert.Contains("Where each attribute is held", table);
 
         // The trained models are kept, each loadable as the kind it was trained as.
         Assert.Equal(["BetaVae.deae", "Deae.deae"], Directory.GetFiles(models).Select(Path.GetFileName).Order(StringComparer.Ordinal));
@@ -170,6 +182,24 @@ public class CliTests
         Assert.Equal(before, File.ReadAllBytes(Path.Combine(models, "Deae.deae")));
         Refused(["evaluate", "-d", manifest, "--kinds", "Deae,deae", "--steps", "2"], "'Deae'", "more than once");
         Refused(["evaluate", "-d", manifest, "--steps", "2", "--save-models", json], "--save-models", "is a file");
+
+        // The kept models, evaluated again without training, give the same report (same seed: same held-out images).
+        string again = temp.Combine("again.json");
+        string[] reevaluate = ["evaluate", "-d", manifest, "--kinds", "Deae,BetaVae", "--pairs", "10", "--models", models];
+        var second = Deae([.. reevaluate, "--json", again]);
+        Assert.True(second.ExitCode == 0, second.Error);
+        Assert.DoesNotContain("training", second.Output);
+        using var reloaded = System.Text.Json.JsonDocument.Parse(File.ReadAllText(again));
+        Assert.Equal(document.RootElement.GetProperty("models").GetRawText(), reloaded.RootElement.GetProperty("models").GetRawText());
+        Assert.Equal(2, reloaded.RootElement.GetProperty("steps").GetInt32());
+
+        // What --models cannot honour is refused: training options, a kind it does not hold, a file whose kind is not its name.
+        Refused([.. reevaluate, "--steps", "5"], "--steps", "--models");
+        Refused(["evaluate", "-d", manifest, "--kinds", "GslAe", "--models", models], "GslAe.deae", models);
+        string renamed = temp.Combine("renamed");
+        Directory.CreateDirectory(renamed);
+        File.Copy(Path.Combine(models, "BetaVae.deae"), Path.Combine(renamed, "Deae.deae"));
+        Refused(["evaluate", "-d", manifest, "--kinds", "Deae", "--models", renamed], "Deae.deae", "BetaVae");
     }
 
     [Fact]

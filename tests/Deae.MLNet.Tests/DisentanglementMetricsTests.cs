@@ -104,7 +104,7 @@ public class DisentanglementMetricsTests(Xunit.Abstractions.ITestOutputHelper ou
         var random = new Random(11);
         var factors = Enumerable.Range(0, 1600).Select(_ => new[] { random.Next(2), random.Next(16) }).ToList();
         var latents = factors.Select(f => new[] { (f[0] * 16) + f[1] + Noise(random, 0.1f), Noise(random, 4f) }).ToList();
-        var (disentanglement, completeness, informativeness) = DisentanglementMetrics.Dci(latents, factors);
+        var (disentanglement, completeness, informativeness, _, _) = DisentanglementMetrics.Dci(latents, factors);
         output.WriteLine($"D {disentanglement:F3} C {completeness:F3} I {informativeness:F3}");
         Assert.True(informativeness > 0.9, $"informativeness {informativeness}");
         Assert.True(disentanglement < 0.2, $"disentanglement {disentanglement}");
@@ -117,9 +117,38 @@ public class DisentanglementMetricsTests(Xunit.Abstractions.ITestOutputHelper ou
         var random = new Random(13);
         var factors = Enumerable.Range(0, 600).Select(_ => new[] { random.Next(4) }).ToList();
         var latents = factors.Select(f => new[] { f[0] + Noise(random, 0.1f), Noise(random, 4f) }).ToList();
-        var (disentanglement, _, informativeness) = DisentanglementMetrics.Dci(latents, factors);
+        var (disentanglement, _, informativeness, _, _) = DisentanglementMetrics.Dci(latents, factors);
         Assert.True(informativeness > 0.95, $"informativeness {informativeness}");
         Assert.True(disentanglement > 0.95, $"disentanglement {disentanglement}");
+    }
+
+    [Fact]
+    public void DciImportanceFindsAFactorThatNoSingleDimensionsMutualInformationShows()
+    {
+        // Factor a is the sign of d0 · d1 (each dimension alone is uniform whatever a is, so its mutual
+        // information with a is nil); factor b is copied into d3; d2 is noise. The importances must still
+        // place a on d0 and d1 and b on d3, with each factor's accuracy reported in factor order.
+        var random = new Random(19);
+        var factors = new List<int[]>();
+        var latents = new List<float[]>();
+        for (int i = 0; i < 1600; i++)
+        {
+            float d0 = (float)((random.NextDouble() * 2) - 1), d1 = (float)((random.NextDouble() * 2) - 1);
+            int b = random.Next(4);
+            factors.Add([d0 * d1 > 0 ? 1 : 0, b]);
+            latents.Add([d0, d1, Noise(random, 1f), b + Noise(random, 0.1f)]);
+        }
+
+        var mi = DisentanglementMetrics.MutualInformation(latents, factors);
+        var dci = DisentanglementMetrics.Dci(latents, factors);
+        output.WriteLine($"MI(d0, a) {mi[0, 0]:F3} MI(d1, a) {mi[1, 0]:F3}; importance of a: {string.Join(", ", dci.Importance.Select(r => r[0].ToString("F3")))}; accuracies {string.Join(", ", dci.InformativenessByFactor.Select(x => x.ToString("F3")))}");
+        Assert.True(mi[0, 0] < 0.03 && mi[1, 0] < 0.03, $"MI of d0, d1 with a: {mi[0, 0]}, {mi[1, 0]}");
+        Assert.True(dci.Importance[0][0] + dci.Importance[1][0] > 0.9, $"importance of d0 + d1 for a: {dci.Importance[0][0] + dci.Importance[1][0]}");
+        Assert.True(dci.Importance[3][1] > 0.9, $"importance of d3 for b: {dci.Importance[3][1]}");
+        Assert.Equal(1.0, dci.Importance.Sum(r => r[0]), 6);
+        Assert.True(dci.InformativenessByFactor[0] > 0.85, $"accuracy for a {dci.InformativenessByFactor[0]}");
+        Assert.True(dci.InformativenessByFactor[1] > 0.95, $"accuracy for b {dci.InformativenessByFactor[1]}");
+        Assert.Equal(dci.InformativenessByFactor.Average(), dci.Informativeness, 12);
     }
 
     [Fact]

@@ -33,10 +33,13 @@ internal sealed class ObjectiveCliOptions
         _clip = new("--clip-grad-norm") { Description = "Scale each step's gradients down to this L2 norm when larger (default: no clipping; the progress line shows the norm as |g|).", DefaultValueFactory = _ => defaults.GradientClipNorm };
     }
 
+    /// <summary>Every option, in the order they are listed.</summary>
+    public Option[] All => [_weight, _gradient, _distance, _scale, _target, _warmup, _interpolations, _mode, _clip];
+
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { _weight, _gradient, _distance, _scale, _target, _warmup, _interpolations, _mode, _clip })
+        foreach (var option in All)
         {
             command.Options.Add(option);
         }

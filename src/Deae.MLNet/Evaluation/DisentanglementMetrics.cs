@@ -11,7 +11,30 @@ namespace Deae.MLNet.Evaluation;
 /// <param name="DciInformativeness">DCI informativeness (held-out accuracy of the tree classifiers).</param>
 /// <param name="Modularity">Modularity (how much each dimension's information concentrates on one factor).</param>
 /// <param name="FactorVae">FactorVAE score (accuracy of the majority-vote classifier from lowest-variance dimension to fixed factor).</param>
-public sealed record DisentanglementScores(double Mig, double Sap, double DciDisentanglement, double DciCompleteness, double DciInformativeness, double Modularity, double FactorVae);
+/// <param name="DciImportance">
+/// Per latent dimension, its DCI importance for each factor (each factor's column sums to 1, or is all 0
+/// when no classifier split): which dimensions the tree classifiers read a factor from, even where no
+/// single dimension's mutual information shows it.
+/// </param>
+/// <param name="DciInformativenessByFactor">Per factor, the held-out accuracy of its tree classifiers (<paramref name="DciInformativeness"/> is their mean).</param>
+public sealed record DisentanglementScores(
+    double Mig,
+    double Sap,
+    double DciDisentanglement,
+    double DciCompleteness,
+    double DciInformativeness,
+    double Modularity,
+    double FactorVae,
+    IReadOnlyList<double[]> DciImportance,
+    IReadOnlyList<double> DciInformativenessByFactor);
+
+/// <summary>DCI scores and what they are computed from.</summary>
+/// <param name="Disentanglement">1 − entropy of each dimension's importance over factors, weighted by the dimension's share of all importance.</param>
+/// <param name="Completeness">1 − entropy of each factor's importance over dimensions, weighted by the factor's share.</param>
+/// <param name="Informativeness">Mean over factors of <paramref name="InformativenessByFactor"/>.</param>
+/// <param name="Importance">Per latent dimension, its importance for each factor (a factor's column sums to 1, or is all 0 when no classifier split).</param>
+/// <param name="InformativenessByFactor">Per factor, the held-out accuracy of its one-vs-rest tree classifiers' vote.</param>
+public sealed record DciScores(double Disentanglement, double Completeness, double Informativeness, IReadOnlyList<double[]> Importance, IReadOnlyList<double> InformativenessByFactor);
 
 /// <summary>
 /// MIG, SAP, DCI, modularity and the FactorVAE score as defined by disentanglement_lib, on latents
@@ -33,8 +56,10 @@ public static class DisentanglementMetrics
     {
         Check(latents, factors);
         var mi = mutualInformation ?? MutualInformation(latents, factors);
-        var (dciD, dciC, dciI) = Dci(latents, factors, seed);
-        return new DisentanglementScores(Mig(latents, factors, mi), Sap(latents, factors, seed), dciD, dciC, dciI, Modularity(mi), FactorVae(latents, factors, seed));
+        var dci = Dci(latents, factors, seed);
+        return new DisentanglementScores(
+            Mig(latents, factors, mi), Sap(latents, factors, seed), dci.Disentanglement, dci.Completeness, dci.Informativeness, Modularity(mi), FactorVae(latents, factors, seed),
+            dci.Importance, dci.InformativenessByFactor);
     }
 
     /// <summary>Discrete mutual information [D, K] between each latent dimension (20 equal-width bins) and each factor.</summary>
@@ -133,14 +158,14 @@ public static class DisentanglementMetrics
     }
 
     /// <summary>DCI disentanglement, completeness and informativeness from ML.NET FastTree importances.</summary>
-    public static (double Disentanglement, double Completeness, double Informativeness) Dci(IReadOnlyList<float[]> latents, IReadOnlyList<int[]> factors, int seed = 1)
+    public static DciScores Dci(IReadOnlyList<float[]> latents, IReadOnlyList<int[]> factors, int seed = 1)
     {
         Check(latents, factors);
         var ml = new MLContext(seed);
         var (train, test) = Split(latents.Count, seed);
         int dims = latents[0].Length, k = factors[0].Length;
         var importance = new double[dims, k];
-        double informativeness = 0;
+        var accuracy = new double[k];
         var schema = SchemaDefinition.Create(typeof(Row));
         schema[nameof(Row.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, dims);
         for (int f = 0; f < k; f++)
@@ -190,21 +215,21 @@ public static class DisentanglementMetrics
                 importance[j, f] = classifiers > 0 ? column[j] / classifiers : 0;
             }
 
-            informativeness += Enumerable.Range(0, test.Length).Average(t =>
-                values[Enumerable.Range(0, values.Length).MaxBy(v => scores[t, v])] == factors[test[t]][f] ? 1.0 : 0.0) / k;
+            accuracy[f] = Enumerable.Range(0, test.Length).Average(t =>
+                values[Enumerable.Range(0, values.Length).MaxBy(v => scores[t, v])] == factors[test[t]][f] ? 1.0 : 0.0);
         }
 
+        var byDimension = Enumerable.Range(0, dims).Select(j => Enumerable.Range(0, k).Select(f => importance[j, f]).ToArray()).ToArray();
         double total = importance.Cast<double>().Sum();
         if (total <= 0)
         {
-            return (0, 0, informativeness);
+            return new DciScores(0, 0, accuracy.Average(), byDimension, accuracy);
         }
 
         // Disentanglement: per dimension 1 − H_K(its importance row), weighted by the row's share.
         double disentanglement = 0, completeness = 0;
-        for (int j = 0; j < dims; j++)
+        foreach (var row in byDimension)
         {
-            var row = Enumerable.Range(0, k).Select(f => importance[j, f]).ToArray();
             disentanglement += (row.Sum() / total) * (1 - NormalisedEntropy(row, k));
         }
 
@@ -215,7 +240,7 @@ public static class DisentanglementMetrics
             completeness += (column.Sum() / total) * (1 - NormalisedEntropy(column, dims));
         }
 
-        return (disentanglement, completeness, informativeness);
+        return new DciScores(disentanglement, completeness, accuracy.Average(), byDimension, accuracy);
     }
 
     /// <summary>

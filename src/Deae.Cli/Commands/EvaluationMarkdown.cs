@@ -1,0 +1,147 @@
+using System.Globalization;
+using System.Text;
+using Deae.MLNet.Evaluation;
+using Deae.MLNet.Model;
+
+namespace Deae.Cli.Commands;
+
+/// <summary>The markdown report of <c>deae evaluate</c>: the comparison table and its per-attribute and per-chunk details.</summary>
+internal static class EvaluationMarkdown
+{
+    // Published dSprites values of unsupervised models (best reported, InfoGAN-CR Table 1).
+    private static readonly (string Model, string Values)[] s_published =
+    [
+        ("β-VAE", "FactorVAE 0.63, DCI 0.41, SAP 0.55, MIG 0.21"),
+        ("β-TCVAE", "MIG 0.45"),
+        ("FactorVAE", "FactorVAE 0.82, MIG 0.15"),
+    ];
+
+    /// <summary>One row of the comparison table.</summary>
+    public static string Row(ModelReport r) =>
+        $"| {r.Model} | {F(r.Disentanglement.Mig)} | {F(r.Disentanglement.Sap)} | {F(r.Disentanglement.DciDisentanglement)} | {F(r.Disentanglement.DciCompleteness)} | {F(r.Disentanglement.DciInformativeness)} | {F(r.Disentanglement.Modularity)} | {F(r.Disentanglement.FactorVae)} | " +
+        $"{F(r.Control.Average(c => c.SwapTarget))} | {F(r.Control.Average(c => c.SwapOthersKept))} | {F(r.Control.Average(c => c.InterpolationOthersKept))} | {F(r.Control.Average(c => c.SwapResidual))} | {F(r.Control.Average(c => c.SwapResidual) / r.CodeScale)} | {(r.InterpolationValidity is double v ? F(v) : "–")} |";
+
+    /// <summary>Mean, over edits of every other attribute, of how often <paramref name="attribute"/> kept its value.</summary>
+    private static double Bystander(ModelReport report, string attribute, Func<AttributeControl, IReadOnlyDictionary<string, double>> kept) =>
+        report.Control.Where(c => c.Attribute != attribute).Select(c => kept(c)[attribute]).DefaultIfEmpty(double.NaN).Average();
+
+    /// <summary>How much less often, on average over attributes, an edit keeps a bystander than a plain reconstruction reads it right.</summary>
+    private static double BystanderLoss(ModelReport report, Func<AttributeControl, IReadOnlyDictionary<string, double>> kept) =>
+        report.ReconstructionRead.Average(r => r.Value - Bystander(report, r.Key, kept));
+
+    /// <summary>Per chunk of the report's layout: its mean modularity and, per dimension, the attribute it shares most information with.</summary>
+    private static IEnumerable<string> ChunkModularity(ModelReport report)
+    {
+        var layout = LatentLayout.Parse(report.Layout, report.MutualInformation.Count);
+        for (int k = 0; k < layout.Count; k++)
+        {
+            var dimensions = Enumerable.Range(layout.Offset(k), layout.Sizes[k]).ToArray();
+            var top = dimensions.Select(d =>
+            {
+                var row = report.MutualInformation[d];
+                int best = Array.IndexOf(row, row.Max());
+                return $"{layout.Attributes[best]} {row[best]:0.00}";
+            });
+            yield return $"{layout.Attributes[k]} {F(dimensions.Average(d => report.ModularityByDimension[d]))} ({string.Join(", ", top)})";
+        }
+    }
+
+    /// <summary>Per attribute, the share of its DCI importance that each chunk holds, and how well the trees read it from the whole code.</summary>
+    private static IEnumerable<string> ChunkImportance(ModelReport report)
+    {
+        var layout = LatentLayout.Parse(report.Layout, report.Disentanglement.DciImportance.Count);
+        for (int f = 0; f < layout.Count; f++)
+        {
+            var shares = Enumerable.Range(0, layout.Count).Select(k =>
+                $"{layout.Attributes[k]} {Enumerable.Range(layout.Offset(k), layout.Sizes[k]).Sum(d => report.Disentanglement.DciImportance[d][f]):0.00}");
+            yield return $"{layout.Attributes[f]} {F(report.Disentanglement.DciInformativenessByFactor[f])} [{string.Join(", ", shares)}]";
+        }
+    }
+
+    /// <summary>
+    /// The comparison as markdown: the table, then the per-attribute and per-chunk details.
+    /// <paramref name="trainedSteps"/> holds each report's training steps, in order.
+    /// </summary>
+    public static string Markdown(IReadOnlyList<ModelReport> reports, IReadOnlyList<int> trainedSteps, AttributeOracles oracles, int train, int heldOut, bool dSpritesLike)
+    {
+        var text = new StringBuilder();
+        text.AppendLine(trainedSteps.Distinct().Count() == 1
+            ? $"Same budget for every model: {trainedSteps[0]} steps on {train} images; scores on {heldOut} held-out images."
+            : $"Not the same budget: {string.Join(", ", reports.Select((r, i) => $"{r.Model} {trainedSteps[i]} steps"))} ({train} training images); scores on {heldOut} held-out images.");
+        text.AppendLine($"Oracle accuracy on held-out real images: {string.Join(", ", oracles.RealImageAccuracy.Select(a => $"{a.Key} {a.Value:P1}"))}."
+            + (dSpritesLike ? " Orientation is read up to the shape's rotational symmetry (a square turned a quarter looks the same)." : ""));
+        text.AppendLine();
+        text.AppendLine("| model | MIG | SAP | DCI-D | DCI-C | DCI-I | modularity | FactorVAE | swap: target | swap: others kept | interp.: others kept | swap residual | swap residual ÷ code scale | interp. validity |");
+        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var report in reports)
+        {
+            text.AppendLine(Row(report));
+        }
+
+        text.AppendLine();
+        text.AppendLine("Per attribute (swap target / swap others kept / half-way interpolation others kept):");
+        text.AppendLine();
+        foreach (var report in reports)
+        {
+            text.AppendLine($"- {report.Model}: " + string.Join("; ", report.Control.Select(c => $"{c.Attribute} {F(c.SwapTarget)}/{F(c.SwapOthersKept)}/{F(c.InterpolationOthersKept)}")));
+        }
+
+        // Which attribute "others kept" loses, against how often plain reconstructions read right at all.
+        text.AppendLine();
+        text.AppendLine("Per attribute as a bystander (read as the original's: plain reconstruction / after swaps of the other attributes / after half-way interpolations of them):");
+        text.AppendLine();
+        foreach (var report in reports)
+        {
+            text.AppendLine($"- {report.Model}: " + string.Join("; ", report.ReconstructionRead.Select(r =>
+                $"{r.Key} {F(r.Value)}/{F(Bystander(report, r.Key, c => c.SwapKeptByAttribute))}/{F(Bystander(report, r.Key, c => c.InterpolationKeptByAttribute))}")) +
+                $" — mean loss against reconstruction: swaps {F(BystanderLoss(report, c => c.SwapKeptByAttribute))}, interpolations {F(BystanderLoss(report, c => c.InterpolationKeptByAttribute))}");
+        }
+
+        // Residuals are in code units; a model with smaller codes scores smaller residuals for free.
+        text.AppendLine();
+        text.AppendLine("Code scale (mean per-dimension standard deviation of held-out codes) and the residuals divided by it (swap / half-way interpolation):");
+        text.AppendLine();
+        foreach (var report in reports)
+        {
+            text.AppendLine($"- {report.Model}: scale {F(report.CodeScale)}; relative residual {F(report.Control.Average(c => c.SwapResidual) / report.CodeScale)} / {F(report.Control.Average(c => c.InterpolationResidual) / report.CodeScale)}");
+        }
+
+        // Scale-free: how well each chunk keeps its attribute's values apart, which bounds what a swap can draw.
+        text.AppendLine();
+        text.AppendLine("Chunk separation (per attribute, variance of its value means over the variance within values, in its own chunk of the held-out codes):");
+        text.AppendLine();
+        foreach (var report in reports)
+        {
+            text.AppendLine($"- {report.Model}: " + string.Join("; ", report.ChunkSeparation.Select(c => $"{c.Key} {c.Value:0.00}")));
+        }
+
+        // Modularity averages over dimensions; this shows which chunks pull it down and what their dimensions encode.
+        text.AppendLine();
+        text.AppendLine("Modularity by chunk (mean over the chunk's dimensions; per dimension, the attribute it shares most information with and that mutual information in nats):");
+        text.AppendLine();
+        foreach (var report in reports)
+        {
+            text.AppendLine($"- {report.Model}: " + string.Join("; ", ChunkModularity(report)));
+        }
+
+        // Trees read a factor from any mix of dimensions, so this finds an attribute that no single dimension's MI shows.
+        text.AppendLine();
+        text.AppendLine("Where each attribute is held (held-out accuracy of its DCI tree classifiers on the whole code, and the share of their importance in each chunk):");
+        text.AppendLine();
+        foreach (var report in reports)
+        {
+            text.AppendLine($"- {report.Model}: " + string.Join("; ", ChunkImportance(report)));
+        }
+
+        // The published values are for dSprites; beside another data set's scores they would compare nothing.
+        if (dSpritesLike)
+        {
+            text.AppendLine();
+            text.AppendLine("Published dSprites values of unsupervised models (best reported, InfoGAN-CR Table 1): " + string.Join("; ", s_published.Select(p => $"{p.Model}: {p.Values}")) + ".");
+        }
+
+        return text.ToString();
+    }
+
+    private static string F(double value) => value.ToString("0.000", CultureInfo.InvariantCulture);
+}
