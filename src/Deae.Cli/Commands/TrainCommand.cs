@@ -154,6 +154,11 @@ internal static class TrainCommand
             Console.CancelKeyPress -= onCancel;
         }
 
+        if (model.RepeatedBackwardPasses > 0)
+        {
+            Console.WriteLine($"warning: {model.RepeatedBackwardPasses} backward pass(es) gave a non-finite gradient from a finite loss and were repeated (a CPU convolution fault of this machine; docs/training.md)");
+        }
+
         if (model.ValidationHistory.Count > 0)
         {
             var first = model.ValidationHistory[0];

@@ -48,6 +48,12 @@ public sealed class DeaeModel : IDisposable
     public int TrainedSteps { get; internal set; }
 
     /// <summary>
+    /// Backward passes the trainer repeated in this process because a finite loss gave a non-finite gradient
+    /// (a CPU convolution fault seen on some machines; docs/training.md); 0 on a healthy machine. Not saved.
+    /// </summary>
+    public int RepeatedBackwardPasses { get; internal set; }
+
+    /// <summary>
     /// The objective on validation data at each scored step of the training call that produced this
     /// model (empty without validation data, and for a loaded model: it is not stored in the file).
     /// </summary>

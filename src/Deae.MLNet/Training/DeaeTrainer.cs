@@ -138,36 +138,53 @@ public static class DeaeTrainer
             }
 
             var images = PixelCodec.ToTensor(data, indices, architecture.Output, device);
-            var (total, terms) = objective.Compute(images, options.GroupsPerBatch, step);
-
-            float totalValue = total.item<float>();
-            if (!float.IsFinite(totalValue))
-            {
-                var bad = terms.FirstOrDefault(t => !float.IsFinite(t.Value.item<float>()));
-                throw new TrainingDivergedException(step + 1, bad.Key ?? "total", bad.Value is null ? totalValue : bad.Value.item<float>());
-            }
-
-            // The periodic checkpoint of the weights after `step` updates is written only now that their loss
-            // is known to be finite: had it been written right after the update, a run that diverged would
-            // leave exactly the weights whose loss is not finite, and resuming them would fail again at the
-            // same step whatever the learning rate.
-            if (options.CheckpointPath is not null && options.CheckpointEvery > 0 && step > start && step % options.CheckpointEvery == 0)
-            {
-                TrainingCheckpoint.Save(options.CheckpointPath, model, optimizer, step, run, ownsCheckpoint);
-                ownsCheckpoint = true;
-            }
-
             bool last = step + 1 == options.Steps;
             bool validate = validation is not null && ((options.ValidateEvery > 0 && (step + 1) % options.ValidateEvery == 0) || last);
             bool report = progress is not null && ((step + 1) % Math.Max(1, options.ReportEvery) == 0 || last || validate);
+            Dictionary<string, Tensor> terms;
+            float totalValue;
+            double gradientNorm;
+            for (int pass = 1; ; pass++)
+            {
+                generator.manual_seed(stepSeed); // a repeated pass draws what the first drew
+                var (total, passTerms) = objective.Compute(images, options.GroupsPerBatch, step);
+                (terms, totalValue) = (passTerms, total.item<float>());
+                if (!float.IsFinite(totalValue))
+                {
+                    var bad = terms.FirstOrDefault(t => !float.IsFinite(t.Value.item<float>()));
+                    throw new TrainingDivergedException(step + 1, bad.Key ?? "total", bad.Value is null ? totalValue : bad.Value.item<float>());
+                }
 
-            optimizer.zero_grad();
-            total.backward();
-            // The norm is needed every step to clip, otherwise only for a report; without a limit the call
-            // only measures (the gradients are multiplied by exactly 1).
-            double gradientNorm = options.GradientClipNorm is not null || report
-                ? nn.utils.clip_grad_norm_(network.parameters(), options.GradientClipNorm ?? double.PositiveInfinity)
-                : double.NaN;
+                // The periodic checkpoint of the weights after `step` updates is written only now that their loss
+                // is known to be finite: had it been written right after the update, a run that diverged would
+                // leave exactly the weights whose loss is not finite, and resuming them would fail again at the
+                // same step whatever the learning rate.
+                if (pass == 1 && options.CheckpointPath is not null && options.CheckpointEvery > 0 && step > start && step % options.CheckpointEvery == 0)
+                {
+                    TrainingCheckpoint.Save(options.CheckpointPath, model, optimizer, step, run, ownsCheckpoint);
+                    ownsCheckpoint = true;
+                }
+
+                optimizer.zero_grad();
+                total.backward();
+                // Measured every step (without a limit the gradients are multiplied by exactly 1): on a machine
+                // where libtorch's CPU convolution backward pass returns NaN at random (docs/training.md), a
+                // finite loss can still give a NaN gradient, which must never reach the weights. The fault is
+                // random per pass, so the pass is repeated; a gradient that stays non-finite is a divergence.
+                gradientNorm = nn.utils.clip_grad_norm_(network.parameters(), options.GradientClipNorm ?? double.PositiveInfinity);
+                if (double.IsFinite(gradientNorm))
+                {
+                    break;
+                }
+
+                if (pass == BackwardPasses)
+                {
+                    throw new TrainingDivergedException(step + 1, gradientNorm, pass);
+                }
+
+                model.RepeatedBackwardPasses++;
+            }
+
             optimizer.step();
 
             model.TrainedSteps = step + 1;
@@ -198,6 +215,9 @@ public static class DeaeTrainer
 
         network.eval();
     }
+
+    // Backward passes tried per step before a non-finite gradient counts as a divergence.
+    private const int BackwardPasses = 8;
 
     private static readonly Lock s_initialisation = new();
 

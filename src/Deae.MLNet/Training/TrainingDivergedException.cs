@@ -11,9 +11,17 @@ public sealed class TrainingDivergedException : Exception
         Term = term;
     }
 
-    /// <summary>The step whose loss was not finite.</summary>
+    /// <summary>Creates the exception for <paramref name="step"/> whose loss was finite but whose gradient norm was not, on every one of <paramref name="passes"/> backward passes.</summary>
+    public TrainingDivergedException(int step, double gradientNorm, int passes)
+        : base($"Training diverged at step {step}: the loss is finite but the gradient norm is {gradientNorm} on each of {passes} backward passes. The last checkpoint (if any) is kept; lower the learning rate or the loss weights and resume or restart.")
+    {
+        Step = step;
+        Term = "gradient";
+    }
+
+    /// <summary>The step whose loss (or gradient) was not finite.</summary>
     public int Step { get; }
 
-    /// <summary>The loss term that was not finite.</summary>
+    /// <summary>The loss term that was not finite, or "gradient".</summary>
     public string Term { get; }
 }
