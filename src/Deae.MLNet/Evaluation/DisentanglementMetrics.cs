@@ -157,7 +157,7 @@ public static class DisentanglementMetrics
         });
     }
 
-    /// <summary>DCI disentanglement, completeness and informativeness from ML.NET FastTree importances.</summary>
+    /// <summary>DCI disentanglement, completeness and informativeness from ML.NET FastTree importances, with the importances and each factor's accuracy.</summary>
     public static DciScores Dci(IReadOnlyList<float[]> latents, IReadOnlyList<int[]> factors, int seed = 1)
     {
         Check(latents, factors);
