@@ -166,7 +166,11 @@ public class CliTests
     {
         using var temp = new TempFolder();
         string manifest = TinySet(temp), json = temp.Combine("compare.json"), markdown = temp.Combine("compare.md"), models = temp.Combine("models");
-        string[] evaluate = ["evaluate", "-d", manifest, "--kinds", "Deae,BetaVae", "--steps", "2", "--width", "4", "--hidden", "32", "--latent", "8", "--pairs", "10", "--save-models", models];
+        // The tiny set's letters, sizes and faces in colours it does not have (the paper's Section 3.2 test).
+        string unseen = DatasetWriter.Write(
+            FontsGenerator.Generate(new FontsOptions { Letters = "ABCD", Sizes = ["medium", "large"], FontColors = ["pink", "chocolate"], BackgroundColors = ["green", "blue"], MaxFonts = 2, ImageSize = 16 }),
+            temp.Combine("unseen"), "fonts", overwrite: false);
+        string[] evaluate = ["evaluate", "-d", manifest, "--kinds", "Deae,BetaVae", "--steps", "2", "--width", "4", "--hidden", "32", "--latent", "8", "--pairs", "10", "--save-models", models, "--unseen", unseen];
         var run = Deae([.. evaluate, "--json", json, "--markdown", markdown]);
         Assert.True(run.ExitCode == 0, run.Error);
 
@@ -194,11 +198,19 @@ public class CliTests
             var accuracy = dci.GetProperty("DciInformativenessByFactor").EnumerateArray().Select(a => a.GetDouble()).ToList();
             Assert.Equal(layout.Count, accuracy.Count);
             Assert.Equal(dci.GetProperty("DciInformativeness").GetDouble(), accuracy.Average(), 9);
+
+            // The unseen colours are named as such, and the chunks of everything else are measured.
+            var unseenReport = report.GetProperty("UnseenValues");
+            Assert.Equal(["font_color", "background_color"], unseenReport.GetProperty("NovelAttributes").EnumerateArray().Select(a => a.GetString()));
+            Assert.Equal(["letter", "size", "font"], unseenReport.GetProperty("Kept").EnumerateArray().Select(k => k.GetProperty("Attribute").GetString()));
+            Assert.InRange(unseenReport.GetProperty("UnseenImages").GetInt32(), 1, 64);
+            Assert.All(unseenReport.GetProperty("Kept").EnumerateArray(), k => Assert.InRange(k.GetProperty("UnseenChunkAccuracy").GetDouble(), 0, 1));
         }
 
         string table = File.ReadAllText(markdown);
         Assert.Contains("Modularity by chunk", table);
         Assert.Contains("Where each attribute is held", table);
+        Assert.Contains("Unseen values (font_color, background_color never seen in training;", table);
 
         // The trained models are kept, each loadable as the kind it was trained as.
         Assert.Equal(["BetaVae.deae", "Deae.deae"], Directory.GetFiles(models).Select(Path.GetFileName).Order(StringComparer.Ordinal));
@@ -214,13 +226,17 @@ public class CliTests
         Assert.Equal(before, File.ReadAllBytes(Path.Combine(models, "Deae.deae")));
         Refused(["evaluate", "-d", manifest, "--kinds", "Deae,deae", "--steps", "2"], "'Deae'", "more than once");
         Refused(["evaluate", "-d", manifest, "--steps", "2", "--save-models", json], "--save-models", "is a file");
+        string larger = DatasetWriter.Write(
+            FontsGenerator.Generate(new FontsOptions { Letters = "A", Sizes = ["large"], FontColors = ["pink"], BackgroundColors = ["green"], MaxFonts = 1, ImageSize = 32 }),
+            temp.Combine("larger"), "fonts", overwrite: false);
+        Assert.DoesNotContain("training", Refused([.. evaluate[..^2], "--unseen", larger, "--overwrite"], "--unseen", "3x32x32").Output);
 
         // The kept models, evaluated again without training, give the same report (same seed: same held-out images).
         string again = temp.Combine("again.json");
-        string[] reevaluate = ["evaluate", "-d", manifest, "--kinds", "Deae,BetaVae", "--pairs", "10", "--models", models];
+        string[] reevaluate = ["evaluate", "-d", manifest, "--kinds", "Deae,BetaVae", "--pairs", "10", "--models", models, "--unseen", unseen];
         var second = Deae([.. reevaluate, "--json", again]);
         Assert.True(second.ExitCode == 0, second.Error);
-        Assert.DoesNotContain("training", second.Output);
+        Assert.DoesNotContain("training Deae", second.Output); // the progress line of a training
         using var reloaded = System.Text.Json.JsonDocument.Parse(File.ReadAllText(again));
         // Equal to float rounding: a fresh process may encode in the last bits differently (see the README).
         AssertSameNumbers(document.RootElement.GetProperty("models"), reloaded.RootElement.GetProperty("models"), "models");

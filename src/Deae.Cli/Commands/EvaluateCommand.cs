@@ -32,12 +32,16 @@ internal static class EvaluateCommand
         {
             Description = "Evaluate the models kept by --save-models in this folder (<kind>.deae) instead of training. Give the --seed and --holdout of the run that trained them: they choose the held-out images.",
         };
+        var unseen = new Option<string?>("--unseen")
+        {
+            Description = "A second labelled set with the same attributes in which some (e.g. the colours) take values the models never saw: measures how the other attributes' chunks drift (the paper's Section 3.2).",
+        };
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace existing output files." };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 1, Description = "Seed." };
         var objective = new ObjectiveCliOptions(DemoConfiguration.TrainerOptions(1));
         var command = new Command("evaluate", "Compare DEAE, GSL-AE, β-VAE and the plain autoencoder trained with the same budget: controllability, interpolation validity, MIG/SAP/DCI/modularity/FactorVAE.")
         {
-            data, kinds, steps, width, hidden, latent, holdout, pairs, json, markdown, saveModels, models, overwrite, seed,
+            data, kinds, steps, width, hidden, latent, holdout, pairs, unseen, json, markdown, saveModels, models, overwrite, seed,
         };
         objective.AddTo(command);
         command.SetAction(parse => CliRunner.Run(() =>
@@ -88,6 +92,13 @@ internal static class EvaluateCommand
 
             var all = DatasetReader.Read(parse.GetValue(data)!);
             var (train, heldOut) = all.Split(parse.GetValue(holdout), parse.GetValue(seed));
+            // Read before any training, so that a wrong path or geometry fails at once.
+            var unseenSet = parse.GetValue(unseen) is string unseenPath ? DatasetReader.Read(unseenPath) : null;
+            if (unseenSet is not null && (unseenSet.Width != all.Width || unseenSet.Height != all.Height || unseenSet.Channels != all.Channels))
+            {
+                throw new ArgumentException($"--unseen '{parse.GetValue(unseen)}' holds {unseenSet.Channels}x{unseenSet.Width}x{unseenSet.Height} images; --data holds {all.Channels}x{all.Width}x{all.Height}.");
+            }
+
             // Oracles learn from the training images (real ones); edits are judged on held-out images.
             var oracles = AttributeOracles.Fit(train, parse.GetValue(seed));
             Console.WriteLine("oracle accuracy on held-out real images: " + string.Join(", ", oracles.RealImageAccuracy.Select(a => $"{a.Key} {a.Value:P1}")));
@@ -154,6 +165,11 @@ internal static class EvaluateCommand
                 }
 
                 var report = ModelEvaluator.Evaluate(model, heldOut, oracles, parse.GetValue(pairs), parse.GetValue(seed));
+                if (unseenSet is not null)
+                {
+                    report = report with { UnseenValues = UnseenValueEvaluator.Evaluate(model, heldOut, unseenSet, seed: parse.GetValue(seed)) };
+                }
+
                 reports.Add(report);
                 trainedSteps.Add(model.TrainedSteps);
                 Console.WriteLine(EvaluationMarkdown.Row(report));

@@ -133,6 +133,22 @@ internal static class EvaluationMarkdown
             text.AppendLine($"- {report.Model}: " + string.Join("; ", ChunkImportance(report)));
         }
 
+        // The paper's Section 3.2: scale-free drift, because the raw MSE rewards a model for small codes.
+        if (reports.FirstOrDefault(r => r.UnseenValues is not null)?.UnseenValues is { } first)
+        {
+            text.AppendLine();
+            text.AppendLine($"Unseen values ({string.Join(", ", first.NovelAttributes)} never seen in training; {first.UnseenImages} images, each paired with a held-out image sharing every other value). "
+                + "Per kept attribute: drift of its chunk for seen → unseen pairs (mean squared distance over that of random held-out pairs; 0 is perfect), "
+                + "raw MSE seen → unseen (the paper's measure, in code units), and how often the chunk is nearest its own value's mean, held-out → unseen:");
+            text.AppendLine();
+            foreach (var report in reports.Where(r => r.UnseenValues is not null))
+            {
+                var u = report.UnseenValues!;
+                text.AppendLine($"- {report.Model}: all kept chunks {F(u.SeenDrift)} → {F(u.UnseenDrift)}; " + string.Join("; ", u.Kept.Select(k =>
+                    $"{k.Attribute} {F(k.SeenDrift)} → {F(k.UnseenDrift)} (MSE {F(k.SeenMse)} → {F(k.UnseenMse)}; read {F(k.SeenChunkAccuracy)} → {F(k.UnseenChunkAccuracy)})")));
+            }
+        }
+
         // The published values are for dSprites; beside another data set's scores they would compare nothing.
         if (dSpritesLike)
         {

@@ -57,7 +57,14 @@ public sealed record ModelReport(
     IReadOnlyDictionary<string, double> ChunkSeparation,
     string Layout,
     IReadOnlyList<double[]> MutualInformation,
-    IReadOnlyList<double> ModularityByDimension);
+    IReadOnlyList<double> ModularityByDimension)
+{
+    /// <summary>
+    /// The paper's Section 3.2 test when a set with unseen values was given (<see cref="UnseenValueEvaluator"/>):
+    /// how the chunks of the other attributes move when some attributes take values never seen in training; else null.
+    /// </summary>
+    public UnseenValueReport? UnseenValues { get; init; }
+}
 
 /// <summary>Measures a model's controllability and disentanglement on held-out images with <see cref="AttributeOracles"/>.</summary>
 public static class ModelEvaluator
