@@ -230,6 +230,7 @@ public class CliTests
             FontsGenerator.Generate(new FontsOptions { Letters = "A", Sizes = ["large"], FontColors = ["pink"], BackgroundColors = ["green"], MaxFonts = 1, ImageSize = 32 }),
             temp.Combine("larger"), "fonts", overwrite: false);
         Assert.DoesNotContain("training", Refused([.. evaluate[..^2], "--unseen", larger, "--overwrite"], "--unseen", "3x32x32").Output);
+        Assert.DoesNotContain("training", Refused([.. evaluate[..^2], "--unseen", manifest, "--overwrite"], "--unseen", "has no value that --data lacks").Output);
 
         // The kept models, evaluated again without training, give the same report (same seed: same held-out images).
         string again = temp.Combine("again.json");

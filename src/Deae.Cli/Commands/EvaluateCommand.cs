@@ -99,6 +99,11 @@ internal static class EvaluateCommand
                 throw new ArgumentException($"--unseen '{parse.GetValue(unseen)}' holds {unseenSet.Channels}x{unseenSet.Width}x{unseenSet.Height} images; --data holds {all.Channels}x{all.Width}x{all.Height}.");
             }
 
+            if (unseenSet is not null && UnseenValueEvaluator.NovelAttributes(all.Attributes, unseenSet).Count == 0)
+            {
+                throw new ArgumentException($"--unseen '{parse.GetValue(unseen)}' has no value that --data lacks ({string.Join(", ", all.Attributes.Select(a => a.Name))}); the test needs values the models never saw.");
+            }
+
             // Oracles learn from the training images (real ones); edits are judged on held-out images.
             var oracles = AttributeOracles.Fit(train, parse.GetValue(seed));
             Console.WriteLine("oracle accuracy on held-out real images: " + string.Join(", ", oracles.RealImageAccuracy.Select(a => $"{a.Key} {a.Value:P1}")));

@@ -81,12 +81,10 @@ public static class UnseenValueEvaluator
                 $"The unseen set holds {unseen.Channels}x{unseen.Width}x{unseen.Height} images; the model's held-out images are {heldOut.Channels}x{heldOut.Width}x{heldOut.Height}.", nameof(unseen));
         }
 
-        var known = trainedOn.ToDictionary(a => a.Name, a => a.Values.ToHashSet(StringComparer.Ordinal));
         var unseenColumns = layout.Attributes.Select(a => ColumnOf(unseen, a, "unseen")).ToArray();
         var heldColumns = layout.Attributes.Select(a => ColumnOf(heldOut, a, "held-out")).ToArray();
-        var novel = Enumerable.Range(0, layout.Count)
-            .Where(k => Enumerable.Range(0, unseen.Count).Any(i => !known[layout.Attributes[k]].Contains(unseen.GetValue(i, unseenColumns[k]))))
-            .ToArray();
+        var novelNames = NovelAttributes(trainedOn.Where(a => layout.Attributes.Contains(a.Name)).ToList(), unseen);
+        var novel = Enumerable.Range(0, layout.Count).Where(k => novelNames.Contains(layout.Attributes[k])).ToArray();
         if (novel.Length == 0)
         {
             throw new ArgumentException($"The unseen set has no value the model was not trained on (attributes: {string.Join(", ", layout.Attributes)}); nothing to measure.", nameof(unseen));
@@ -142,6 +140,24 @@ public static class UnseenValueEvaluator
         }).ToList();
         var all = kept.SelectMany(k => Dimensions(layout.Range(k))).ToList();
         return new UnseenValueReport(novel.Select(k => layout.Attributes[k]).ToList(), unseenPairs.Count, rows, Drift(all, false), Drift(all, true));
+    }
+
+    /// <summary>
+    /// The attributes of <paramref name="trainedOn"/> for which some image of <paramref name="unseen"/> takes a
+    /// value that is not among the trained values; throws naming an attribute the unseen set does not label.
+    /// </summary>
+    /// <param name="trainedOn">The attributes and values a model was (or will be) trained on.</param>
+    /// <param name="unseen">The set with unseen values.</param>
+    public static IReadOnlyList<string> NovelAttributes(IReadOnlyList<AttributeDefinition> trainedOn, ImageDataset unseen)
+    {
+        ArgumentNullException.ThrowIfNull(trainedOn);
+        ArgumentNullException.ThrowIfNull(unseen);
+        return trainedOn.Where(a =>
+        {
+            int column = ColumnOf(unseen, a.Name, "unseen");
+            var known = a.Values.ToHashSet(StringComparer.Ordinal);
+            return Enumerable.Range(0, unseen.Count).Any(i => !known.Contains(unseen.GetValue(i, column)));
+        }).Select(a => a.Name).ToList();
     }
 
     private static int ColumnOf(ImageDataset data, string attribute, string which)
