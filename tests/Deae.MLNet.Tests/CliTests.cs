@@ -167,9 +167,8 @@ public class CliTests
         using var temp = new TempFolder();
         string manifest = TinySet(temp), json = temp.Combine("compare.json"), markdown = temp.Combine("compare.md"), models = temp.Combine("models");
         // The tiny set's letters, sizes and faces in colours it does not have (the paper's Section 3.2 test).
-        string unseen = DatasetWriter.Write(
-            FontsGenerator.Generate(new FontsOptions { Letters = "ABCD", Sizes = ["medium", "large"], FontColors = ["pink", "chocolate"], BackgroundColors = ["green", "blue"], MaxFonts = 2, ImageSize = 16 }),
-            temp.Combine("unseen"), "fonts", overwrite: false);
+        var unseenImages = FontsGenerator.Generate(new FontsOptions { Letters = "ABCD", Sizes = ["medium", "large"], FontColors = ["pink", "chocolate"], BackgroundColors = ["green", "blue"], MaxFonts = 2, ImageSize = 16 });
+        string unseen = DatasetWriter.Write(unseenImages, temp.Combine("unseen"), "fonts", overwrite: false);
         string[] evaluate = ["evaluate", "-d", manifest, "--kinds", "Deae,BetaVae", "--steps", "2", "--width", "4", "--hidden", "32", "--latent", "8", "--pairs", "10", "--save-models", models, "--unseen", unseen];
         var run = Deae([.. evaluate, "--json", json, "--markdown", markdown]);
         Assert.True(run.ExitCode == 0, run.Error);
@@ -211,6 +210,21 @@ public class CliTests
         Assert.Contains("Modularity by chunk", table);
         Assert.Contains("Where each attribute is held", table);
         Assert.Contains("Unseen values (font_color, background_color never seen in training;", table);
+        // Beside the markdown, the unseen images and each model's reconstruction of them: three rows of ten.
+        var (gridWidth, gridHeight, gridPixels) = DatasetReader.DecodeImage(temp.Combine("compare.unseen.png"), 3);
+        Assert.Equal((10 * ((16 * 2) + 2)) + 2, gridWidth); // ten cells at scale 2, 2-pixel gaps
+        Assert.Equal((3 * ((16 * 2) + 2)) + 2, gridHeight);
+        // The first cell (every second pixel, from the 2-pixel margin) is one of the unseen images itself.
+        var firstCell = new byte[16 * 16 * 3];
+        for (int y = 0; y < 16; y++)
+        {
+            for (int x = 0; x < 16; x++)
+            {
+                Array.Copy(gridPixels, (((2 + (2 * y)) * gridWidth) + 2 + (2 * x)) * 3, firstCell, ((y * 16) + x) * 3, 3);
+            }
+        }
+
+        Assert.Contains(Enumerable.Range(0, unseenImages.Count), i => unseenImages.GetPixels(i).SequenceEqual(firstCell));
 
         // The trained models are kept, each loadable as the kind it was trained as.
         Assert.Equal(["BetaVae.deae", "Deae.deae"], Directory.GetFiles(models).Select(Path.GetFileName).Order(StringComparer.Ordinal));

@@ -6,6 +6,7 @@ using Deae.MLNet.Evaluation;
 using Deae.MLNet.IO;
 using Deae.MLNet.Model;
 using Deae.MLNet.Training;
+using Deae.MLNet.Visualization;
 
 namespace Deae.Cli.Commands;
 
@@ -104,6 +105,12 @@ internal static class EvaluateCommand
                 throw new ArgumentException($"--unseen '{parse.GetValue(unseen)}' has no value that --data lacks ({string.Join(", ", all.Attributes.Select(a => a.Name))}); the test needs values the models never saw.");
             }
 
+            // Beside the markdown, a picture of how each model draws the unseen images.
+            string? unseenGrid = unseenSet is not null && parse.GetValue(markdown) is string mdPath ? Path.ChangeExtension(mdPath, ".unseen.png") : null;
+            CliRunner.EnsureFileWritable(unseenGrid, replace);
+            var unseenShown = unseenSet is null ? [] : UnseenGridImages(unseenSet, parse.GetValue(seed));
+            var unseenRows = new List<byte[]>(unseenShown);
+
             // Oracles learn from the training images (real ones); edits are judged on held-out images.
             var oracles = AttributeOracles.Fit(train, parse.GetValue(seed));
             Console.WriteLine("oracle accuracy on held-out real images: " + string.Join(", ", oracles.RealImageAccuracy.Select(a => $"{a.Key} {a.Value:P1}")));
@@ -173,6 +180,7 @@ internal static class EvaluateCommand
                 if (unseenSet is not null)
                 {
                     report = report with { UnseenValues = UnseenValueEvaluator.Evaluate(model, heldOut, unseenSet, seed: parse.GetValue(seed)) };
+                    unseenRows.AddRange(model.Reconstruct(unseenShown));
                 }
 
                 reports.Add(report);
@@ -181,6 +189,12 @@ internal static class EvaluateCommand
             }
 
             string table = EvaluationMarkdown.Markdown(reports, trainedSteps, oracles, train.Count, heldOut.Count, SpriteOracle.CanRead(all));
+            if (unseenGrid is not null)
+            {
+                ImageGrid.SavePng(unseenRows, all.Width, all.Height, all.Channels, unseenShown.Count, unseenGrid, replace, scale: 2);
+                table += $"{Environment.NewLine}Reconstructions of unseen images: {Path.GetFileName(unseenGrid)} (first row: images with unseen values; then one row per model: {string.Join(", ", reports.Select(r => r.Model))}).{Environment.NewLine}";
+            }
+
             Console.WriteLine(table);
             if (parse.GetValue(markdown) is string md)
             {
@@ -198,6 +212,14 @@ internal static class EvaluateCommand
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>Up to ten images of the unseen set, seeded, for the reconstruction grid.</summary>
+    private static List<byte[]> UnseenGridImages(ImageDataset unseen, int seed)
+    {
+        var order = Enumerable.Range(0, unseen.Count).ToArray();
+        new Random(seed).Shuffle(order);
+        return order.Take(10).Select(i => unseen.GetPixels(i).ToArray()).ToList();
     }
 
     /// <summary>A model kind by name (any case); numbers and unknown names are refused, naming the option.</summary>
