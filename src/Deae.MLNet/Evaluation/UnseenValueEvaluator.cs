@@ -101,8 +101,8 @@ public static class UnseenValueEvaluator
         var random = new Random(seed);
         var order = Enumerable.Range(0, unseen.Count).ToArray();
         random.Shuffle(order);
-        var unseenPairs = order.Where(u => heldByKey.ContainsKey(Key(unseen, unseenColumns, u))).Take(pairs)
-            .Select(u => (U: u, S: Pick(heldByKey[Key(unseen, unseenColumns, u)], random))).ToList();
+        var unseenPairs = order.Select(u => (U: u, Partners: heldByKey.GetValueOrDefault(Key(unseen, unseenColumns, u)))).Where(x => x.Partners is not null).Take(pairs)
+            .Select(x => (x.U, S: Pick(x.Partners!, random))).ToList();
         if (unseenPairs.Count == 0)
         {
             throw new ArgumentException(
@@ -119,14 +119,16 @@ public static class UnseenValueEvaluator
             ? unseenPairs.Select((p, n) => SquaredDistance(unseenCodes[n], heldCodes[p.S], dimensions)).Average()
             : seenPairs.Select(p => SquaredDistance(heldCodes[p.A], heldCodes[p.B], dimensions)).Average();
 
-        // Random pairs of held-out codes lie 2 × variance apart per dimension on average.
-        double Drift(IReadOnlyList<int> dimensions, bool withUnseen)
+        // Drift: over random pairs of held-out codes, which lie 2 × variance apart per dimension on average.
+        // MSE: per dimension, in code units.
+        (double Seen, double Unseen, double SeenMse, double UnseenMse) Measure(IReadOnlyList<int> dimensions)
         {
             double spread = dimensions.Sum(d => 2 * Variance(heldCodes, d));
-            return spread > 0 ? PairDistance(dimensions, withUnseen) / spread : double.NaN;
+            double seen = PairDistance(dimensions, false), unseenDistance = PairDistance(dimensions, true);
+            return spread > 0
+                ? (seen / spread, unseenDistance / spread, seen / dimensions.Count, unseenDistance / dimensions.Count)
+                : (double.NaN, double.NaN, seen / dimensions.Count, unseenDistance / dimensions.Count);
         }
-
-        double Mse(IReadOnlyList<int> dimensions, bool withUnseen) => PairDistance(dimensions, withUnseen) / dimensions.Count;
 
         var rows = kept.Select(k =>
         {
@@ -136,10 +138,11 @@ public static class UnseenValueEvaluator
             double seenAccuracy = Enumerable.Range(0, heldOut.Count)
                 .Average(i => Nearest(means, heldCodes[i], dimensions) == heldOut.GetValue(i, heldColumns[k]) ? 1.0 : 0.0);
             double unseenAccuracy = unseenPairs.Select((p, n) => Nearest(means, unseenCodes[n], dimensions) == unseen.GetValue(p.U, unseenColumns[k]) ? 1.0 : 0.0).Average();
-            return new UnseenValueDrift(layout.Attributes[k], Drift(dimensions, false), Drift(dimensions, true), Mse(dimensions, false), Mse(dimensions, true), seenAccuracy, unseenAccuracy);
+            var (seenDrift, unseenDrift, seenMse, unseenMse) = Measure(dimensions);
+            return new UnseenValueDrift(layout.Attributes[k], seenDrift, unseenDrift, seenMse, unseenMse, seenAccuracy, unseenAccuracy);
         }).ToList();
-        var all = kept.SelectMany(k => Dimensions(layout.Range(k))).ToList();
-        return new UnseenValueReport(novel.Select(k => layout.Attributes[k]).ToList(), unseenPairs.Count, rows, Drift(all, false), Drift(all, true));
+        var all = Measure(kept.SelectMany(k => Dimensions(layout.Range(k))).ToList());
+        return new UnseenValueReport(novel.Select(k => layout.Attributes[k]).ToList(), unseenPairs.Count, rows, all.Seen, all.Unseen);
     }
 
     /// <summary>
