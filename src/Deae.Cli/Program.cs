@@ -15,6 +15,7 @@ var root = new RootCommand("deae: Disentangled Exploration Autoencoder for ML.NE
     ExploreCommands.CreateSynthesize(),
     EvaluateCommand.Create(),
     AugmentCommand.Create(),
+    BiasCommand.Create(),
     DemoCommand.Create(),
     BenchCommands.Create(),
 };

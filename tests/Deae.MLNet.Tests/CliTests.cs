@@ -146,6 +146,56 @@ public class CliTests
         Assert.Equal(21, File.ReadAllLines(Path.Combine(temp.Combine("aug"), "provenance.csv")).Length);
     }
 
+    [Fact]
+    public void BiasTestScoresEveryClassifierOnTheUnbiasedSetAndNamesTheFilesAtFault()
+    {
+        using var temp = new TempFolder();
+        // Biased: each letter on one background only (A on silver, B on purple, ...); the test set has every pair.
+        var all = TrainerTests.Tiny();
+        var biased = all.Subset(Enumerable.Range(0, all.Count).Where(i => all.GetLabel(i, all.AttributeIndex("letter")) == all.GetLabel(i, all.AttributeIndex("background_color"))).ToList());
+        string train = DatasetWriter.Write(biased, temp.Combine("biased"), "fonts", overwrite: false);
+        string test = DatasetWriter.Write(all, temp.Combine("test"), "fonts", overwrite: false);
+        string model = temp.Combine("m.deae");
+        Assert.Equal(0, Deae(TinyTraining(train, model)).ExitCode);
+
+        string json = temp.Combine("bias.json"), markdown = temp.Combine("bias.md");
+        string[] run = ["bias", "-d", train, "--test", test, "--unbiased", test, "-m", model, "--json", json, "--markdown", markdown, "--image-steps", "60", "--device", "cpu"];
+        var result = Deae(run);
+        Assert.True(result.ExitCode == 0, result.Error);
+        using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(json));
+        var reports = document.RootElement.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("report")).ToList();
+        Assert.Equal(2, reports.Count);
+        var onBiased = reports[0];
+        Assert.Equal(all.Count / 4, onBiased.GetProperty("TrainRows").GetInt32());
+        Assert.Equal(0.75, onBiased.GetProperty("UnseenCombinationShare").GetDouble(), 6);
+        Assert.True(onBiased.GetProperty("TrainDependence").GetDouble() > 0.99);
+        var features = onBiased.GetProperty("Classifiers").EnumerateArray().Select(c => c.GetProperty("Features").GetString()).ToList();
+        Assert.Equal(["image CNN", "latent", "latent without background_color", "letter chunk", "background_color chunk"], features);
+        // A network on the images takes the background as the shortcut it is in training: right on the pairs
+        // training showed, wrong on most of the others.
+        var cnn = onBiased.GetProperty("Classifiers")[0];
+        Assert.True(cnn.GetProperty("SeenCombinationAccuracy").GetDouble() > cnn.GetProperty("UnseenCombinationAccuracy").GetDouble() + 0.4, cnn.ToString());
+        // The bias chunk alone can only name the letter that background had in training: right exactly on the seen pairs.
+        var biasChunk = onBiased.GetProperty("Classifiers")[4];
+        Assert.Equal("Deae (m.deae)", biasChunk.GetProperty("Model").GetString());
+        double seen = biasChunk.GetProperty("SeenCombinationAccuracy").GetDouble(), unseen = biasChunk.GetProperty("UnseenCombinationAccuracy").GetDouble();
+        Assert.Equal((0.25 * seen) + (0.75 * unseen), biasChunk.GetProperty("MicroAccuracy").GetDouble(), 6);
+        // Trained on the unbiased set (here the test set itself), no test pair is new and the bias is gone.
+        Assert.Equal(0.0, reports[1].GetProperty("UnseenCombinationShare").GetDouble());
+        Assert.True(reports[1].GetProperty("TrainDependence").GetDouble() < 0.01);
+        string table = File.ReadAllText(markdown);
+        Assert.Equal(2 * 5, table.Split('\n').Count(line => line.StartsWith("| ", StringComparison.Ordinal) && !line.StartsWith("| model", StringComparison.Ordinal)));
+
+        // Nothing is replaced without --overwrite; unknown attributes and models without the bias chunk are named with the files.
+        byte[] written = File.ReadAllBytes(json);
+        Refused(run, "bias.json", "--overwrite");
+        Assert.Equal(written, File.ReadAllBytes(json));
+        Refused(["bias", "-d", train, "--test", test, "--label", "colour", "--image-steps", "0"], "no attribute 'colour'", $"--data '{train}'", $"--test '{test}'");
+        string lettersOnly = temp.Combine("letters.deae");
+        Assert.Equal(0, Deae(TinyTraining(train, lettersOnly, "--attributes", "letter", "size")).ExitCode);
+        Refused(["bias", "-d", train, "--test", test, "-m", lettersOnly, "--image-steps", "0"], "letters.deae", "no chunk for the bias attribute 'background_color'");
+    }
+
     [SlowFact]
     public void EveryFreshProcessTrainsTheSameSeededRunWithoutDiverging()
     {

@@ -41,6 +41,7 @@ public class FontsPresetsTests
         Assert.Equal((52, 6), (Letters("D_T"), Backgrounds("D_T")));
         Assert.Empty(parts["G1"].Samples.Select(s => s.Letter).Intersect(parts["G2"].Samples.Select(s => s.Letter)));
         Assert.Empty(parts["D_T"].Samples.Intersect(parts["D_UB"].Samples));
+        Assert.Equal(parts["G1"].Samples.Concat(parts["G2"].Samples).Concat(parts["G3"].Samples), parts["D_B"].Samples);
         Assert.All(parts["G1"].Samples.Concat(parts["G2"].Samples).Concat(parts["G3"].Samples), s => Assert.Contains(s, parts["D_UB"].Samples));
         Assert.Equal(6, Distinct(parts["D_UB"], s => s.FontColor));
     }

@@ -2,8 +2,6 @@ using Deae.MLNet.Data;
 using Deae.MLNet.Data.Sprites;
 using Deae.MLNet.IO;
 using Microsoft.ML;
-using Microsoft.ML.Data;
-using Microsoft.ML.Trainers;
 
 namespace Deae.MLNet.Evaluation;
 
@@ -130,26 +128,12 @@ public sealed class AttributeOracles
     private static Func<byte[][], string[]> Classifier(MLContext ml, ImageDataset train, string attribute)
     {
         int column = train.AttributeIndex(attribute);
-        var schema = SchemaDefinition.Create(typeof(Row));
-        schema[nameof(Row.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, train.Width * train.Height);
         int width = train.Width, height = train.Height, channels = train.Channels;
-        var rows = Enumerable.Range(0, train.Count).Select(i => new Row { Features = Shape(train.GetPixels(i), width, height, channels), Label = train.GetValue(i, column) });
-        var model = ml.Transforms.Conversion.MapValueToKey(nameof(Row.Label))
-            // One thread: SDCA's lock-free parallel updates make runs with one seed differ.
-            .Append(ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(new SdcaMaximumEntropyMulticlassTrainer.Options
-            {
-                LabelColumnName = nameof(Row.Label),
-                FeatureColumnName = nameof(Row.Features),
-                MaximumNumberOfIterations = 100,
-                NumberOfThreads = 1,
-            }))
-            .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedValue", "PredictedLabel"))
-            .Fit(ml.Data.LoadFromEnumerable(rows, schema));
-        return images =>
-        {
-            var view = ml.Data.LoadFromEnumerable(images.Select(i => new Row { Features = Shape(i, width, height, channels) }), schema);
-            return model.Transform(view).GetColumn<ReadOnlyMemory<char>>("PredictedValue").Select(v => v.ToString()).ToArray();
-        };
+        var classifier = LabelClassifier.Fit(
+            ml,
+            Enumerable.Range(0, train.Count).Select(i => Shape(train.GetPixels(i), width, height, channels)).ToArray(),
+            Enumerable.Range(0, train.Count).Select(i => train.GetValue(i, column)).ToArray());
+        return images => classifier.Predict(images.Select(i => Shape(i, width, height, channels)).ToArray());
     }
 
     /// <summary>Per pixel, its distance from the border colour in [0, 1]: the glyph's (or sprite's) shape.</summary>
@@ -174,12 +158,5 @@ public sealed class AttributeOracles
         }
 
         return features;
-    }
-
-    private sealed class Row
-    {
-        public float[] Features = [];
-
-        public string Label = "";
     }
 }

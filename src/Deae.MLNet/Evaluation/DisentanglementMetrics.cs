@@ -291,7 +291,8 @@ public static class DisentanglementMetrics
         return values.Select(v => width <= 0 ? 0 : Math.Min(Bins - 1, (int)((v - min) / width))).ToArray();
     }
 
-    private static double DiscreteMutualInformation(int[] a, int[] b)
+    /// <summary>Mutual information (nats) of two discrete variables, from their joint counts.</summary>
+    internal static double DiscreteMutualInformation(int[] a, int[] b)
     {
         int n = a.Length;
         var joint = new Dictionary<(int, int), int>();
@@ -307,7 +308,8 @@ public static class DisentanglementMetrics
         return joint.Sum(j => (j.Value / (double)n) * Math.Log(j.Value * (double)n / (pa[j.Key.Item1] * (double)pb[j.Key.Item2])));
     }
 
-    private static double Entropy(int[] values) =>
+    /// <summary>Entropy (nats) of a discrete variable.</summary>
+    internal static double Entropy(int[] values) =>
         -values.GroupBy(v => v).Sum(g => (g.Count() / (double)values.Length) * Math.Log(g.Count() / (double)values.Length));
 
     /// <summary>

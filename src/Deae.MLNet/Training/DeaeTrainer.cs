@@ -251,7 +251,7 @@ public static class DeaeTrainer
     }
 
     /// <summary>Builds a module under the initialisation lock, the process-wide generator seeded with <paramref name="seed"/>.</summary>
-    private static T Build<T>(Func<T> build, int seed)
+    internal static T Build<T>(Func<T> build, int seed)
     {
         lock (s_initialisation)
         {

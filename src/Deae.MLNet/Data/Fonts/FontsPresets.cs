@@ -9,7 +9,7 @@ public static class FontsPresets
     /// <summary>Table 1 (controllable augmentation): D_L, D_S (a subset with fewer values) and D_test (other background colours).</summary>
     public const string Table1 = "table1";
 
-    /// <summary>Table 2 (bias): G1, G2, G3 (letters seen on 1, 3, 6 background colours), an unbiased training set and an unbiased test set.</summary>
+    /// <summary>Table 2 (bias): G1, G2, G3 (letters seen on 1, 3, 6 background colours), their union D_B (the biased training set), an unbiased training set and an unbiased test set.</summary>
     public const string Table2Bias = "table2-bias";
 
     /// <summary>Section 3.2: a training set on six colours and a test set whose font and background colours were never seen.</summary>
@@ -77,11 +77,13 @@ public static class FontsPresets
         List<FontsSample> Group(string letters, int colours) =>
             train.Where(s => letters.Contains(s.Letter) && Array.IndexOf(backgrounds, s.BackgroundColor.Name) < colours).ToList();
 
+        List<FontsSample> first = Group(g1, 1), second = Group(g2, 3), third = Group(g3, 6);
         return
         [
-            new("G1", "biased: 15 letters on 1 background colour", Group(g1, 1)),
-            new("G2", "biased: 15 letters on 3 background colours", Group(g2, 3)),
-            new("G3", "biased: 22 letters on 6 background colours", Group(g3, 6)),
+            new("G1", "biased: 15 letters on 1 background colour", first),
+            new("G2", "biased: 15 letters on 3 background colours", second),
+            new("G3", "biased: 22 letters on 6 background colours", third),
+            new("D_B", "biased training set: G1, G2 and G3 together", [.. first, .. second, .. third]),
             new("D_UB", "unbiased training set: 52 letters on 6 background colours", train),
             new("D_T", "unbiased test set: 52 letters on 6 background colours, disjoint from training", test),
         ];

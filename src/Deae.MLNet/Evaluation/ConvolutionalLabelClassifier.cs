@@ -1,0 +1,110 @@
+using Deae.MLNet.Data;
+using Deae.MLNet.Model;
+using Deae.MLNet.Runtime;
+using Deae.MLNet.Training;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Deae.MLNet.Evaluation;
+
+/// <summary>
+/// An image classifier in image space, the stand-in for the paper's ResNet-18 in the bias test: the DEAE
+/// encoder's convolutional trunk (<see cref="Encoder"/>, with one output per label) trained with
+/// cross-entropy and Adam on the raw images. Its predictions are scored with ML.NET's multiclass
+/// evaluator, like every other classifier of the project.
+/// </summary>
+internal static class ConvolutionalLabelClassifier
+{
+    private const int Batch = 64;
+    private const int EvaluationBatch = 256;
+
+    /// <summary>Trains on <paramref name="train"/> and scores <paramref name="test"/>; returns ML.NET's metrics and each test image's predicted label.</summary>
+    /// <param name="train">Training images.</param>
+    /// <param name="trainLabels">Their labels.</param>
+    /// <param name="test">Test images (the same geometry).</param>
+    /// <param name="testLabels">Their labels, each one seen in training.</param>
+    /// <param name="steps">Adam steps of <see cref="Batch"/> images.</param>
+    /// <param name="seed">Seed of the weights and the batches.</param>
+    /// <param name="device">auto, cpu or cuda.</param>
+    public static (MulticlassClassificationMetrics Metrics, string[] Predicted) FitAndEvaluate(
+        ImageDataset train, IReadOnlyList<string> trainLabels, ImageDataset test, IReadOnlyList<string> testLabels, int steps, int seed, string device = "cpu")
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(steps);
+        TorchRuntime.EnsureLoaded();
+        torch.set_num_threads(Environment.ProcessorCount); // as the trainer does: TorchSharp may start with one thread
+        var classes = trainLabels.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        var index = classes.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i, StringComparer.Ordinal);
+        var architecture = new DeaeArchitecture { ImageSize = train.Width, Channels = train.Channels, BaseWidth = 16, HiddenSize = 256, LatentDimension = classes.Length };
+        var target = DeviceSelection.Resolve(device);
+        using var network = DeaeTrainer.Build(() => new Encoder(architecture, variational: false), seed);
+        network.to(target);
+        using var optimizer = new ScalarSafeOptimizers.Adam(network.parameters(), 1e-3);
+        var random = new Random(seed);
+        var batch = new int[Math.Min(Batch, train.Count)];
+        network.train();
+        for (int step = 0; step < steps; step++)
+        {
+            using var scope = NewDisposeScope();
+            for (int b = 0; b < batch.Length; b++)
+            {
+                batch[b] = random.Next(train.Count);
+            }
+
+            var images = PixelCodec.ToTensor(train, batch, DecoderOutput.Tanh, target);
+            var labels = tensor(batch.Select(i => (long)index[trainLabels[i]]).ToArray()).to(target);
+            optimizer.zero_grad();
+            nn.functional.cross_entropy(network.forward(images), labels).backward();
+            optimizer.step();
+        }
+
+        network.eval();
+        var scores = new float[test.Count][];
+        using (no_grad())
+        {
+            for (int start = 0; start < test.Count; start += EvaluationBatch)
+            {
+                using var scope = NewDisposeScope();
+                var rows = Enumerable.Range(start, Math.Min(EvaluationBatch, test.Count - start)).ToArray();
+                var probabilities = nn.functional.softmax(network.forward(PixelCodec.ToTensor(test, rows, DecoderOutput.Tanh, target)), 1).cpu().data<float>().ToArray();
+                for (int r = 0; r < rows.Length; r++)
+                {
+                    scores[start + r] = probabilities.AsSpan(r * classes.Length, classes.Length).ToArray();
+                }
+            }
+        }
+
+        return Metrics(classes, scores, testLabels);
+    }
+
+    /// <summary>
+    /// ML.NET's multiclass metrics of class probabilities computed outside ML.NET, and each row's predicted
+    /// label (the most probable class).
+    /// </summary>
+    /// <param name="classes">The class names, in the order of each score vector's slots.</param>
+    /// <param name="scores">Per row, one probability per class.</param>
+    /// <param name="labels">Per row, its true class (one of <paramref name="classes"/>).</param>
+    internal static (MulticlassClassificationMetrics Metrics, string[] Predicted) Metrics(string[] classes, float[][] scores, IReadOnlyList<string> labels)
+    {
+        var index = classes.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i, StringComparer.Ordinal);
+        var predicted = scores.Select(s => classes[Array.IndexOf(s, s.Max())]).ToArray();
+        var ml = new MLContext(1);
+        var schema = SchemaDefinition.Create(typeof(ScoredRow));
+        schema[nameof(ScoredRow.Label)].ColumnType = new KeyDataViewType(typeof(uint), classes.Length);
+        schema[nameof(ScoredRow.PredictedLabel)].ColumnType = new KeyDataViewType(typeof(uint), classes.Length);
+        schema[nameof(ScoredRow.Score)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, classes.Length);
+        var rows = scores.Select((s, i) => new ScoredRow { Label = (uint)index[labels[i]], PredictedLabel = (uint)index[predicted[i]], Score = s });
+        // LoadFromEnumerable reads a key-typed uint field as the zero-based class index (it stores index + 1, 0 being missing).
+        return (ml.MulticlassClassification.Evaluate(ml.Data.LoadFromEnumerable(rows, schema), nameof(ScoredRow.Label), nameof(ScoredRow.Score), nameof(ScoredRow.PredictedLabel)), predicted);
+    }
+
+    private sealed class ScoredRow
+    {
+        public uint Label;
+
+        public float[] Score = [];
+
+        public uint PredictedLabel;
+    }
+}
