@@ -29,14 +29,14 @@ internal static class ConvolutionalLabelClassifier
     /// <param name="seed">Seed of the weights and the batches.</param>
     /// <param name="device">auto, cpu or cuda.</param>
     public static (MulticlassClassificationMetrics Metrics, string[] Predicted) FitAndEvaluate(
-        ImageDataset train, IReadOnlyList<string> trainLabels, ImageDataset test, IReadOnlyList<string> testLabels, int steps, int seed, string device = "cpu")
+        ImageDataset train, IReadOnlyList<string> trainLabels, ImageDataset test, IReadOnlyList<string> testLabels, int steps, int seed, string device)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(steps);
         TorchRuntime.EnsureLoaded();
         torch.set_num_threads(Environment.ProcessorCount); // as the trainer does: TorchSharp may start with one thread
         var classes = trainLabels.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
-        var index = classes.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i, StringComparer.Ordinal);
-        var architecture = new DeaeArchitecture { ImageSize = train.Width, Channels = train.Channels, BaseWidth = 16, HiddenSize = 256, LatentDimension = classes.Length };
+        var index = Index(classes);
+        var architecture = Architecture(train, classes.Length);
         var target = DeviceSelection.Resolve(device);
         using var network = DeaeTrainer.Build(() => new Encoder(architecture, variational: false), seed);
         network.to(target);
@@ -78,6 +78,20 @@ internal static class ConvolutionalLabelClassifier
         return Metrics(classes, scores, testLabels);
     }
 
+    /// <summary>The network for <paramref name="data"/>'s images and <paramref name="classes"/> labels; refuses images it cannot take.</summary>
+    /// <exception cref="ArgumentException">The images are not square, or their side is not one the encoder takes (<see cref="DeaeArchitecture.Validate"/>).</exception>
+    internal static DeaeArchitecture Architecture(ImageDataset data, int classes)
+    {
+        if (data.Width != data.Height)
+        {
+            throw new ArgumentException($"The image classifier takes square images, not {data.Width}x{data.Height}.");
+        }
+
+        var architecture = new DeaeArchitecture { ImageSize = data.Width, Channels = data.Channels, BaseWidth = 16, HiddenSize = 256, LatentDimension = classes };
+        architecture.Validate();
+        return architecture;
+    }
+
     /// <summary>
     /// ML.NET's multiclass metrics of class probabilities computed outside ML.NET, and each row's predicted
     /// label (the most probable class).
@@ -87,7 +101,7 @@ internal static class ConvolutionalLabelClassifier
     /// <param name="labels">Per row, its true class (one of <paramref name="classes"/>).</param>
     internal static (MulticlassClassificationMetrics Metrics, string[] Predicted) Metrics(string[] classes, float[][] scores, IReadOnlyList<string> labels)
     {
-        var index = classes.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i, StringComparer.Ordinal);
+        var index = Index(classes);
         var predicted = scores.Select(s => classes[Array.IndexOf(s, s.Max())]).ToArray();
         var ml = new MLContext(1);
         var schema = SchemaDefinition.Create(typeof(ScoredRow));
@@ -98,6 +112,9 @@ internal static class ConvolutionalLabelClassifier
         // LoadFromEnumerable reads a key-typed uint field as the zero-based class index (it stores index + 1, 0 being missing).
         return (ml.MulticlassClassification.Evaluate(ml.Data.LoadFromEnumerable(rows, schema), nameof(ScoredRow.Label), nameof(ScoredRow.Score), nameof(ScoredRow.PredictedLabel)), predicted);
     }
+
+    private static Dictionary<string, int> Index(string[] classes) =>
+        classes.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i, StringComparer.Ordinal);
 
     private sealed class ScoredRow
     {
