@@ -16,6 +16,7 @@ var root = new RootCommand("deae: Disentangled Exploration Autoencoder for ML.NE
     EvaluateCommand.Create(),
     AugmentCommand.Create(),
     BiasCommand.Create(),
+    AugmentTestCommand.Create(),
     DemoCommand.Create(),
     BenchCommands.Create(),
 };

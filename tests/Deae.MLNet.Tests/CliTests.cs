@@ -144,6 +144,12 @@ public class CliTests
         Assert.True(augmented.ExitCode == 0, augmented.Error);
         Assert.Equal(20, DatasetReader.Read(temp.Combine("aug")).Count);
         Assert.Equal(21, File.ReadAllLines(Path.Combine(temp.Combine("aug"), "provenance.csv")).Length);
+        var letterOnlySeen = Deae("augment", "-m", model, "-d", manifest, "-o", temp.Combine("aug-letters"), "-n", "30", "--interpolation", "1", "--seen-only", "letter");
+        Assert.True(letterOnlySeen.ExitCode == 0, letterOnlySeen.Error);
+        var provenanceRows = global::Deae.MLNet.IO.Csv.ReadRows(Path.Combine(temp.Combine("aug-letters"), "provenance.csv")).Skip(1).ToList();
+        Assert.All(provenanceRows, row => Assert.DoesNotContain("+", row[1], StringComparison.Ordinal)); // letter: a seen value
+        Assert.Contains(provenanceRows, row => row[4].Contains('+', StringComparison.Ordinal)); // background: mixed
+        Refused(["augment", "-m", model, "-d", manifest, "-o", temp.Combine("aug-x"), "--seen-only", "colour"], "'colour'");
     }
 
     [Fact]
@@ -194,6 +200,50 @@ public class CliTests
         string lettersOnly = temp.Combine("letters.deae");
         Assert.Equal(0, Deae(TinyTraining(train, lettersOnly, "--attributes", "letter", "size")).ExitCode);
         Refused(["bias", "-d", train, "--test", test, "-m", lettersOnly, "--image-steps", "0"], "letters.deae", "no chunk for the bias attribute 'background_color'");
+    }
+
+    [Fact]
+    public void AugmentationTestComparesTheRealSetsWithEachModelsAdditionAndDrawsThem()
+    {
+        using var temp = new TempFolder();
+        // Small set: two of the four backgrounds; test set: the other two (new values, as in the paper's Table 1).
+        var all = TrainerTests.Tiny();
+        int background = all.AttributeIndex("background_color");
+        var small = all.Subset(Enumerable.Range(0, all.Count).Where(i => all.GetLabel(i, background) < 2).ToList());
+        var unseen = all.Subset(Enumerable.Range(0, all.Count).Where(i => all.GetLabel(i, background) >= 2).ToList());
+        string train = DatasetWriter.Write(small, temp.Combine("small"), "fonts", overwrite: false);
+        string test = DatasetWriter.Write(unseen, temp.Combine("test"), "fonts", overwrite: false);
+        string large = DatasetWriter.Write(all, temp.Combine("large"), "fonts", overwrite: false);
+        string model = temp.Combine("m.deae");
+        Assert.Equal(0, Deae(TinyTraining(train, model)).ExitCode);
+
+        string json = temp.Combine("aug.json"), markdown = temp.Combine("aug.md");
+        string[] run = ["augment-test", "-d", train, "--test", test, "--large", large, "-m", model, "-n", "40", "--classifier-steps", "20", "--repeats", "2", "--device", "cpu", "--json", json, "--markdown", markdown];
+        var result = Deae(run);
+        Assert.True(result.ExitCode == 0, result.Error);
+        using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(json));
+        var report = document.RootElement.GetProperty("report");
+        Assert.Equal(unseen.Count, report.GetProperty("TestRows").GetInt32());
+        var sets = report.GetProperty("TrainingSets").EnumerateArray().ToList();
+        Assert.Equal(["large", "small", "small + Deae (m.deae)"], sets.Select(s => s.GetProperty("Name").GetString()));
+        Assert.Equal([all.Count, small.Count, small.Count], sets.Select(s => s.GetProperty("RealImages").GetInt32()));
+        Assert.Equal([0, 0, 40], sets.Select(s => s.GetProperty("SynthesizedImages").GetInt32()));
+        Assert.All(sets, s => Assert.Equal(2, s.GetProperty("MicroAccuracies").GetArrayLength()));
+        double agreement = sets[2].GetProperty("SynthesizedLabelAgreement").GetDouble();
+        Assert.InRange(agreement, 0, 1);
+        Assert.Equal(3, File.ReadAllLines(markdown).Count(line => line.StartsWith("| ", StringComparison.Ordinal) && !line.StartsWith("| training set", StringComparison.Ordinal)));
+        // The picture: a row of small-set images, one of test images, one of the model's; 12 per row at twice the size.
+        var picture = SkiaSharp.SKBitmap.DecodeBounds(Path.ChangeExtension(markdown, ".samples.png"));
+        Assert.Equal(((12 * 34) + 2, (3 * 34) + 2), (picture.Width, picture.Height));
+
+        // Nothing is replaced without --overwrite; a model without the label's chunk and an unknown label are named with the files.
+        byte[] written = File.ReadAllBytes(json);
+        Refused(run, "aug.json", "--overwrite");
+        Assert.Equal(written, File.ReadAllBytes(json));
+        string noLetter = temp.Combine("no-letter.deae");
+        Assert.Equal(0, Deae(TinyTraining(train, noLetter, "--attributes", "size", "background_color")).ExitCode);
+        Refused(["augment-test", "-d", train, "--test", test, "-m", noLetter], "no-letter.deae", "no chunk for the label attribute 'letter'", $"--data '{train}'");
+        Refused(["augment-test", "-d", train, "--test", test, "--label", "colour"], "no attribute 'colour'", $"--test '{test}'");
     }
 
     [SlowFact]

@@ -234,6 +234,26 @@ public class AugmenterTests
     }
 
     [Fact]
+    public void AttributesHeldToSeenValuesAreNeverMixedWhileTheOthersAre()
+    {
+        var data = TrainerTests.Tiny();
+        using var model = DeaeTrainer.Train(data, TrainerTests.TinyOptions(2));
+        var options = new AugmentationOptions { Count = 40, Seed = 5, Interpolation = 1, SeenValuesOnly = ["letter"] };
+        var (_, provenance) = Augmenter.Generate(model, data, options);
+        var byAttribute = provenance.SelectMany(p => p).ToLookup(p => p.Attribute);
+        Assert.All(byAttribute["letter"], p => Assert.Single(p.Sources));
+        Assert.All(byAttribute["letter"], p => Assert.Contains(p.Dominant, data.Attributes[data.AttributeIndex("letter")].Values));
+        // With interpolation 1 every other attribute is a mix whenever the two picks differ: most of the time.
+        Assert.True(byAttribute["background_color"].Count(p => p.Sources.Count == 2) > 20);
+
+        // The same seed without the constraint mixes letters too, and an unknown attribute is named.
+        var (_, free) = Augmenter.Generate(model, data, new AugmentationOptions { Count = 40, Seed = 5, Interpolation = 1 });
+        Assert.Contains(free.SelectMany(p => p), p => p.Attribute == "letter" && p.Sources.Count == 2);
+        var error = Assert.Throws<ArgumentException>(() => Augmenter.Generate(model, data, new AugmentationOptions { SeenValuesOnly = ["colour"] }));
+        Assert.Contains("'colour'", error.Message);
+    }
+
+    [Fact]
     public void EachAugmentedImageIsTheDecodeOfTheChunksItsProvenanceNames()
     {
         // Two images that differ in every attribute: each recorded value then names the image its chunk came from.

@@ -16,8 +16,13 @@ internal static class AugmentCommand
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace an existing folder." };
         var count = new Option<int>("--count", "-n") { Description = "Images to make.", DefaultValueFactory = _ => 1000 };
         var interpolation = new Option<double>("--interpolation") { Description = "Probability that an attribute is a mix of two seen values.", DefaultValueFactory = _ => 0.3 };
+        var seenOnly = new Option<string[]>("--seen-only")
+        {
+            Description = "Attributes never mixed (each new image shows one of their seen values, so their labels are exact), e.g. letter.",
+            AllowMultipleArgumentsPerToken = true,
+        };
         var seed = new Option<int>("--seed") { Description = "Seed.", DefaultValueFactory = _ => 1 };
-        var command = new Command("augment", "Make new labelled images by attribute recombination and interpolation; records where each value came from.") { model, data, output, overwrite, count, interpolation, seed };
+        var command = new Command("augment", "Make new labelled images by attribute recombination and interpolation; records where each value came from.") { model, data, output, overwrite, count, interpolation, seenOnly, seed };
         command.SetAction(parse => CliRunner.Run(() =>
         {
             string folder = parse.GetValue(output)!;
@@ -30,7 +35,14 @@ internal static class AugmentCommand
             DatasetWriter.EnsureWritable(folder, replace);
             using var loaded = DeaeModel.Load(parse.GetValue(model)!, "cpu");
             var images = CliRunner.ReadFor(loaded, parse.GetValue(data)!);
-            var (augmented, provenance) = Augmenter.Generate(loaded, images, parse.GetValue(count), parse.GetValue(seed), parse.GetValue(interpolation));
+            var options = new AugmentationOptions
+            {
+                Count = parse.GetValue(count),
+                Seed = parse.GetValue(seed),
+                Interpolation = parse.GetValue(interpolation),
+                SeenValuesOnly = parse.GetValue(seenOnly) ?? [],
+            };
+            var (augmented, provenance) = Augmenter.Generate(loaded, images, options);
             string manifest = Augmenter.Write(augmented, provenance, folder, replace);
             Console.WriteLine($"{augmented.Count} images -> {manifest} (provenance.csv beside it: each attribute's source values and weights)");
             return 0;

@@ -94,10 +94,10 @@ public static class BiasRemovalEvaluator
             throw new ArgumentException($"The test set holds {test.Channels}x{test.Width}x{test.Height} images; the training set {train.Channels}x{train.Width}x{train.Height}.", nameof(test));
         }
 
-        var trainLabels = Values(train, label, "training set");
-        var trainBias = Values(train, bias, "training set");
-        var testLabels = Values(test, label, "test set");
-        var testBias = Values(test, bias, "test set");
+        var trainLabels = AttributeValues.Of(train, label, "training set");
+        var trainBias = AttributeValues.Of(train, bias, "training set");
+        var testLabels = AttributeValues.Of(test, label, "test set");
+        var testBias = AttributeValues.Of(test, bias, "test set");
         var known = trainLabels.ToHashSet(StringComparer.Ordinal);
         if (testLabels.FirstOrDefault(l => !known.Contains(l)) is string newLabel)
         {
@@ -178,17 +178,6 @@ public static class BiasRemovalEvaluator
 
         return new BiasRemovalReport(
             label, bias, train.Count, test.Count, Dependence(trainLabels, trainBias), Dependence(testLabels, testBias), unseenRow.Average(u => u ? 1.0 : 0.0), results);
-    }
-
-    private static string[] Values(ImageDataset data, string attribute, string which)
-    {
-        int column = data.Attributes.ToList().FindIndex(a => a.Name == attribute);
-        if (column < 0)
-        {
-            throw new ArgumentException($"The {which} has no attribute '{attribute}' (attributes: {string.Join(", ", data.Attributes.Select(a => a.Name))}).");
-        }
-
-        return Enumerable.Range(0, data.Count).Select(i => data.GetValue(i, column)).ToArray();
     }
 
     /// <summary>Mutual information over the mean of the two entropies (sklearn's default normalisation); 0 when either is constant.</summary>

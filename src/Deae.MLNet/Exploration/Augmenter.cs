@@ -30,11 +30,28 @@ public static class Augmenter
     /// between two seen ones). Labels are each attribute's dominant value; <c>Provenance</c> records the mix.
     /// </summary>
     /// <returns>The images (labelled with dominant values) and, per image, each attribute's provenance.</returns>
-    public static (ImageDataset Images, IReadOnlyList<IReadOnlyList<AttributeProvenance>> Provenance) Generate(DeaeModel model, ImageDataset data, int count, int seed = 1, double interpolation = 0.3)
+    public static (ImageDataset Images, IReadOnlyList<IReadOnlyList<AttributeProvenance>> Provenance) Generate(DeaeModel model, ImageDataset data, int count, int seed = 1, double interpolation = 0.3) =>
+        Generate(model, data, new AugmentationOptions { Count = count, Seed = seed, Interpolation = interpolation });
+
+    /// <summary>
+    /// Makes <see cref="AugmentationOptions.Count"/> images: each starts from a random image's code; every
+    /// attribute keeps that image's chunk, takes another image's chunk (a seen value, recombined), or, with
+    /// probability <see cref="AugmentationOptions.Interpolation"/> and unless it is one of
+    /// <see cref="AugmentationOptions.SeenValuesOnly"/>, a random mix of two images' chunks (a value between
+    /// two seen ones). Labels are each attribute's dominant value; <c>Provenance</c> records the mix.
+    /// </summary>
+    /// <param name="model">The model whose decoder draws the images.</param>
+    /// <param name="data">The images whose codes are recombined (the model's image geometry).</param>
+    /// <param name="options">How many images, the seed, the mixing probability and the attributes never mixed.</param>
+    /// <returns>The images (labelled with dominant values) and, per image, each attribute's provenance.</returns>
+    public static (ImageDataset Images, IReadOnlyList<IReadOnlyList<AttributeProvenance>> Provenance) Generate(DeaeModel model, ImageDataset data, AugmentationOptions options)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        ArgumentNullException.ThrowIfNull(options);
+        int count = options.Count, seed = options.Seed;
+        double interpolation = options.Interpolation;
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count, "options.Count");
         if (data.Count == 0)
         {
             throw new ArgumentException("The data set to augment holds no image.", nameof(data));
@@ -42,7 +59,13 @@ public static class Augmenter
 
         if (interpolation is < 0 or > 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(interpolation), interpolation, "The interpolation probability must be in [0, 1].");
+            throw new ArgumentOutOfRangeException("options.Interpolation", interpolation, "The interpolation probability must be in [0, 1].");
+        }
+
+        var seenOnly = (options.SeenValuesOnly ?? []).ToHashSet(StringComparer.Ordinal);
+        if (seenOnly.FirstOrDefault(a => !model.Layout.Attributes.Contains(a)) is string unknown)
+        {
+            throw new ArgumentException($"SeenValuesOnly names '{unknown}', which is not one of the model's chunks ({string.Join(", ", model.Layout.Attributes)}).", nameof(options));
         }
 
         var layout = model.Layout;
@@ -61,7 +84,7 @@ public static class Augmenter
                 var range = layout.Range(k);
                 int a = random.Next(data.Count), b = random.Next(data.Count);
                 string valueA = data.GetValue(a, columns[k]), valueB = data.GetValue(b, columns[k]);
-                if (random.NextDouble() < interpolation && valueA != valueB)
+                if (random.NextDouble() < interpolation && valueA != valueB && !seenOnly.Contains(layout.Attributes[k]))
                 {
                     float alpha = (float)random.NextDouble();
                     for (int d = range.Start.Value; d < range.End.Value; d++)

@@ -29,13 +29,13 @@ public static class ImageDataViews
     }
 
     /// <summary>
-    /// An augmented set (<see cref="Augmenter.Generate"/>) as an <see cref="IDataView"/>: the pixels column,
+    /// An augmented set (<see cref="Augmenter.Generate(Model.DeaeModel, ImageDataset, AugmentationOptions)"/>) as an <see cref="IDataView"/>: the pixels column,
     /// one text column per attribute (its dominant value, the label) and one <c>Source_&lt;attribute&gt;</c>
     /// text column per attribute saying where the value came from (<c>red</c> for a seen value,
     /// <c>red*0.62+blue*0.38</c> for a mix), the same text as <c>provenance.csv</c>.
     /// </summary>
     /// <param name="images">The augmented images.</param>
-    /// <param name="provenance">Each image's provenance, as <see cref="Augmenter.Generate"/> returns it.</param>
+    /// <param name="provenance">Each image's provenance, as <see cref="Augmenter.Generate(Model.DeaeModel, ImageDataset, AugmentationOptions)"/> returns it.</param>
     /// <param name="pixelsColumnName">The pixels column's name.</param>
     public static IDataView FromAugmented(ImageDataset images, IReadOnlyList<IReadOnlyList<AttributeProvenance>> provenance, string pixelsColumnName = DefaultPixelsColumn)
     {
