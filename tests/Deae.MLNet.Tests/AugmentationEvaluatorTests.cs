@@ -39,7 +39,7 @@ public class AugmentationEvaluatorTests
 
     private static readonly AugmentationTestOptions s_options = new() { ClassifierSteps = 120, Repeats = 2, Device = "cpu" };
 
-    // Eight small image classifiers: a minute or more on 2 cores.
+    // Eight small image classifiers: about 15 s on 2 cores without other load.
     [SlowFact]
     public void TestAccuracyFollowsWhatTheSynthesizedImagesAddAndTheirLabelsAreCheckedByTheJudge()
     {
