@@ -14,14 +14,15 @@ internal static class AugmentCommand
         var data = new Option<string>("--data", "-d") { Description = "The (small) labelled data set to augment.", Required = true };
         var output = new Option<string>("--output", "-o") { Description = "Folder for the new images, manifest.csv and provenance.csv.", Required = true };
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace an existing folder." };
-        var count = new Option<int>("--count", "-n") { Description = "Images to make.", DefaultValueFactory = _ => 1000 };
-        var interpolation = new Option<double>("--interpolation") { Description = "Probability that an attribute is a mix of two seen values.", DefaultValueFactory = _ => 0.3 };
+        var defaults = new AugmentationOptions();
+        var count = new Option<int>("--count", "-n") { Description = "Images to make.", DefaultValueFactory = _ => defaults.Count };
+        var interpolation = new Option<double>("--interpolation") { Description = "Probability that an attribute is a mix of two seen values.", DefaultValueFactory = _ => defaults.Interpolation };
         var seenOnly = new Option<string[]>("--seen-only")
         {
             Description = "Attributes never mixed (each new image shows one of their seen values, so their labels are exact), e.g. letter.",
             AllowMultipleArgumentsPerToken = true,
         };
-        var seed = new Option<int>("--seed") { Description = "Seed.", DefaultValueFactory = _ => 1 };
+        var seed = new Option<int>("--seed") { Description = "Seed.", DefaultValueFactory = _ => defaults.Seed };
         var command = new Command("augment", "Make new labelled images by attribute recombination and interpolation; records where each value came from.") { model, data, output, overwrite, count, interpolation, seenOnly, seed };
         command.SetAction(parse => CliRunner.Run(() =>
         {

@@ -139,7 +139,10 @@ internal static class AugmentTestCommand
 
         Row(small);
         Row(test);
-        synthesized.ToList().ForEach(s => Row(s.Images));
+        foreach (var set in synthesized)
+        {
+            Row(set.Images);
+        }
         return rows;
     }
 

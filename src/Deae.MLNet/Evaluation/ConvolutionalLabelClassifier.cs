@@ -101,12 +101,9 @@ internal sealed class ConvolutionalLabelClassifier : IDisposable
         }
     }
 
-    /// <summary>The labels the classifier tells apart, in order.</summary>
-    public IReadOnlyList<string> Classes => _classes;
-
     /// <summary>Scores <paramref name="test"/>: ML.NET's multiclass metrics and each image's predicted label.</summary>
     /// <param name="test">Images of the training geometry.</param>
-    /// <param name="testLabels">Their labels, each one of <see cref="Classes"/>.</param>
+    /// <param name="testLabels">Their labels, each one seen in training.</param>
     public (MulticlassClassificationMetrics Metrics, string[] Predicted) Evaluate(ImageDataset test, IReadOnlyList<string> testLabels)
     {
         ArgumentNullException.ThrowIfNull(test);
@@ -126,7 +123,7 @@ internal sealed class ConvolutionalLabelClassifier : IDisposable
 
     /// <summary>The most probable label of each image of <paramref name="images"/>.</summary>
     public string[] Predict(ImageDataset images) =>
-        Probabilities(images).Select(p => _classes[Array.IndexOf(p, p.Max())]).ToArray();
+        Probabilities(images).Select(p => MostProbable(_classes, p)).ToArray();
 
     private float[][] Probabilities(ImageDataset images)
     {
@@ -181,7 +178,7 @@ internal sealed class ConvolutionalLabelClassifier : IDisposable
     internal static (MulticlassClassificationMetrics Metrics, string[] Predicted) Metrics(string[] classes, float[][] scores, IReadOnlyList<string> labels)
     {
         var index = Index(classes);
-        var predicted = scores.Select(s => classes[Array.IndexOf(s, s.Max())]).ToArray();
+        var predicted = scores.Select(s => MostProbable(classes, s)).ToArray();
         var ml = new MLContext(1);
         var schema = SchemaDefinition.Create(typeof(ScoredRow));
         schema[nameof(ScoredRow.Label)].ColumnType = new KeyDataViewType(typeof(uint), classes.Length);
@@ -191,6 +188,8 @@ internal sealed class ConvolutionalLabelClassifier : IDisposable
         // LoadFromEnumerable reads a key-typed uint field as the zero-based class index (it stores index + 1, 0 being missing).
         return (ml.MulticlassClassification.Evaluate(ml.Data.LoadFromEnumerable(rows, schema), nameof(ScoredRow.Label), nameof(ScoredRow.Score), nameof(ScoredRow.PredictedLabel)), predicted);
     }
+
+    private static string MostProbable(string[] classes, float[] probabilities) => classes[Array.IndexOf(probabilities, probabilities.Max())];
 
     private static Dictionary<string, int> Index(string[] classes) =>
         classes.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i, StringComparer.Ordinal);

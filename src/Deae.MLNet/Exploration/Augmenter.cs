@@ -69,6 +69,7 @@ public static class Augmenter
         }
 
         var layout = model.Layout;
+        var mixable = layout.Attributes.Select(a => !seenOnly.Contains(a)).ToArray();
         var columns = layout.Attributes.Select(data.AttributeIndex).ToArray();
         var codes = model.Encode(Enumerable.Range(0, data.Count).Select(i => data.GetPixels(i).ToArray()).ToList());
         var random = new Random(seed);
@@ -84,7 +85,7 @@ public static class Augmenter
                 var range = layout.Range(k);
                 int a = random.Next(data.Count), b = random.Next(data.Count);
                 string valueA = data.GetValue(a, columns[k]), valueB = data.GetValue(b, columns[k]);
-                if (random.NextDouble() < interpolation && valueA != valueB && !seenOnly.Contains(layout.Attributes[k]))
+                if (random.NextDouble() < interpolation && valueA != valueB && mixable[k])
                 {
                     float alpha = (float)random.NextDouble();
                     for (int d = range.Start.Value; d < range.End.Value; d++)
