@@ -10,9 +10,10 @@ public class AugmentationEvaluatorTests
     /// <summary>
     /// 16×16 grey images. A "letter" is a bar, horizontal (h) or vertical (v), drawn when <paramref name="bars"/>;
     /// the background is dark or light. Without bars the letter shows only through the background it comes with.
-    /// A <paramref name="mislabelled"/> set draws each letter's bar but gives it the other letter's label.
+    /// A <paramref name="mislabelled"/> set draws each letter's bar but gives it the other letter's label; without
+    /// <paramref name="barsOnLight"/> only the dark images get bars.
     /// </summary>
-    private static ImageDataset Set(IEnumerable<(int Letter, int Background)> rows, bool bars, bool mislabelled = false)
+    private static ImageDataset Set(IEnumerable<(int Letter, int Background)> rows, bool bars, bool mislabelled = false, bool barsOnLight = true)
     {
         var random = new Random(7);
         var list = rows.ToList();
@@ -20,7 +21,7 @@ public class AugmentationEvaluatorTests
         {
             byte ground = r.Background == 0 ? (byte)30 : (byte)170;
             var image = Enumerable.Repeat(ground, 256).ToArray();
-            if (bars)
+            if (bars && (r.Background == 0 || barsOnLight))
             {
                 int at = random.Next(3, 13);
                 for (int t = 1; t < 15; t++)
@@ -72,6 +73,34 @@ public class AugmentationEvaluatorTests
         Assert.Null(sets["small"].SynthesizedLabelAgreement);
         Assert.True(sets["small + right"].SynthesizedLabelAgreement > 0.9, $"{sets["small + right"]}");
         Assert.True(sets["small + wrong"].SynthesizedLabelAgreement < 0.1, $"{sets["small + wrong"]}");
+        Assert.All(report.TrainingSets, s => Assert.Empty(s.AccuracyByValue));
+    }
+
+    [Fact]
+    public void TheBreakdownFindsTheValuesTheClassifierFailsOnAndThoseTheSmallSetNeverShowed()
+    {
+        // The small set is all dark with bars. Half the test set is light without bars: identical images, so one
+        // prediction for all of them, right for exactly half (as many h as v); the dark half is read by its bars.
+        var small = Set(Rows(40, _ => 0), bars: true);
+        var test = Set(Rows(30, i => (i / 2) % 2), bars: true, barsOnLight: false);
+        var options = new AugmentationTestOptions { ClassifierSteps = 120, Repeats = 1, Device = "cpu", BreakdownAttributes = ["background", "letter"] };
+
+        var set = Assert.Single(AugmentationEvaluator.Evaluate(small, test, Array.Empty<SynthesizedSet>(), options).TrainingSets);
+
+        Assert.Equal(
+            [("background", "dark", 30, true), ("background", "light", 30, false), ("letter", "h", 30, true), ("letter", "v", 30, true)],
+            set.AccuracyByValue.Select(v => (v.Attribute, v.Value, v.TestImages, v.InSmallSet)));
+        var by = set.AccuracyByValue.ToDictionary(v => (v.Attribute, v.Value), v => v.Accuracy);
+        Assert.True(by[("background", "dark")] > 0.9, $"{by[("background", "dark")]}");
+        Assert.Equal(0.5, by[("background", "light")], 9);
+        // Either split, weighted by its images, gives back the micro-accuracy.
+        Assert.Equal(set.MicroAccuracy, (by[("background", "dark")] + by[("background", "light")]) / 2, 9);
+        Assert.Equal(set.MicroAccuracy, (by[("letter", "h")] + by[("letter", "v")]) / 2, 9);
+
+        var error = Assert.Throws<ArgumentException>(() => AugmentationEvaluator.Evaluate(small, test, Array.Empty<SynthesizedSet>(), new AugmentationTestOptions { BreakdownAttributes = ["font"] }));
+        Assert.Contains("test set has no attribute 'font'", error.Message);
+        error = Assert.Throws<ArgumentException>(() => AugmentationEvaluator.Evaluate(small, test, Array.Empty<SynthesizedSet>(), new AugmentationTestOptions { BreakdownAttributes = ["letter", "letter"] }));
+        Assert.Contains("'letter' twice", error.Message);
     }
 
     [Fact]

@@ -218,7 +218,7 @@ public class CliTests
         Assert.Equal(0, Deae(TinyTraining(train, model)).ExitCode);
 
         string json = temp.Combine("aug.json"), markdown = temp.Combine("aug.md");
-        string[] run = ["augment-test", "-d", train, "--test", test, "--large", large, "-m", model, "-n", "40", "--classifier-steps", "20", "--repeats", "2", "--device", "cpu", "--json", json, "--markdown", markdown];
+        string[] run = ["augment-test", "-d", train, "--test", test, "--large", large, "-m", model, "-n", "40", "--classifier-steps", "20", "--repeats", "2", "--device", "cpu", "--json", json, "--markdown", markdown, "--by", "background_color"];
         var result = Deae(run);
         Assert.True(result.ExitCode == 0, result.Error);
         using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(json));
@@ -231,7 +231,16 @@ public class CliTests
         Assert.All(sets, s => Assert.Equal(2, s.GetProperty("MicroAccuracies").GetArrayLength()));
         double agreement = sets[2].GetProperty("SynthesizedLabelAgreement").GetDouble();
         Assert.InRange(agreement, 0, 1);
-        Assert.Equal(3, File.ReadAllLines(markdown).Count(line => line.StartsWith("| ", StringComparison.Ordinal) && !line.StartsWith("| training set", StringComparison.Ordinal)));
+        var lines = File.ReadAllLines(markdown);
+        Assert.Equal(3, lines.SkipWhile(line => !line.StartsWith("| training set", StringComparison.Ordinal)).Skip(2).TakeWhile(line => line.StartsWith("| ", StringComparison.Ordinal)).Count());
+
+        // --by: the test set's two backgrounds, neither in the small set, each scored for every training set.
+        string[] newBackgrounds = [.. all.Attributes[background].Values.Skip(2)];
+        Assert.All(sets, s => Assert.Equal(
+            newBackgrounds.Select(b => ("background_color", b, false)),
+            s.GetProperty("AccuracyByValue").EnumerateArray().Select(v => (v.GetProperty("Attribute").GetString()!, v.GetProperty("Value").GetString()!, v.GetProperty("InSmallSet").GetBoolean()))));
+        Assert.Contains("| background_color | test images | in small set | large | small | small + Deae (m.deae) |", lines);
+        Assert.All(newBackgrounds, b => Assert.Single(lines, line => line.StartsWith($"| {b} | ", StringComparison.Ordinal) && line.Contains(" | no | ", StringComparison.Ordinal)));
         // The picture: a row of small-set images, one of test images, one of the model's; 12 per row at twice the size.
         var picture = SkiaSharp.SKBitmap.DecodeBounds(Path.ChangeExtension(markdown, ".samples.png"));
         Assert.Equal(((12 * 34) + 2, (3 * 34) + 2), (picture.Width, picture.Height));

@@ -41,9 +41,14 @@ internal static class AugmentTestCommand
         var markdown = new Option<string?>("--markdown") { Description = "Write the results as a markdown table, and beside it <name>.samples.png: real small-set and test images, then each model's synthesized ones." };
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace existing output files." };
         var seed = new Option<int>("--seed") { Description = "Seed of the synthesis and the first classifier.", DefaultValueFactory = _ => defaults.Seed };
+        var by = new Option<string[]?>("--by")
+        {
+            Description = "Attributes of the test set (e.g. background_color) by whose values each set's test accuracy is also split.",
+            AllowMultipleArgumentsPerToken = true,
+        };
         var command = new Command("augment-test", "Augment a small set with each model's synthesized images and measure what they do for a letter classifier (ML.NET metrics on a test set), beside the small and a large real set.")
         {
-            data, test, large, models, label, count, interpolation, steps, repeats, device, json, markdown, overwrite, seed,
+            data, test, large, models, label, count, interpolation, steps, repeats, device, json, markdown, overwrite, seed, by,
         };
         command.SetAction(parse => CliRunner.Run(() =>
         {
@@ -62,6 +67,7 @@ internal static class AugmentTestCommand
                 Repeats = parse.GetValue(repeats),
                 Device = parse.GetValue(device)!,
                 Seed = parse.GetValue(seed),
+                BreakdownAttributes = CliRunner.SplitList(parse.GetValue(by)) ?? [],
             };
             if (options.SynthesizedImages < 1 || options.Interpolation is < 0 or > 1 || options.ClassifierSteps < 1 || options.Repeats < 1)
             {
@@ -160,6 +166,27 @@ internal static class AugmentTestCommand
             text.AppendLine(CultureInfo.InvariantCulture, $"| {s.Name} | {s.RealImages} | {s.SynthesizedImages} | {s.TrainingAccuracy:0.000} | {s.MicroAccuracy:0.000} ± {s.MicroAccuracyStandardDeviation:0.000} | {seeds} | {s.MacroAccuracy:0.000} | {s.LogLoss:0.000} | {agreement} |");
         }
 
+        AppendBreakdown(text, r);
         return text.ToString();
+    }
+
+    /// <summary>One table per breakdown attribute: a row per test-set value, a column per training set.</summary>
+    private static void AppendBreakdown(StringBuilder text, AugmentationReport r)
+    {
+        var sets = r.TrainingSets;
+        // Every set's list holds the same entries in the same order, so one index reads a value across sets.
+        foreach (var attribute in sets[0].AccuracyByValue.Select((v, i) => (Value: v, Index: i)).GroupBy(e => e.Value.Attribute))
+        {
+            text.AppendLine();
+            text.AppendLine(CultureInfo.InvariantCulture, $"Test accuracy by {attribute.Key} (mean over seeds):");
+            text.AppendLine();
+            text.AppendLine($"| {attribute.Key} | test images | in small set | {string.Join(" | ", sets.Select(s => s.Name))} |");
+            text.AppendLine($"|---|---|---|{string.Concat(sets.Select(_ => "---|"))}");
+            foreach (var (value, index) in attribute)
+            {
+                string accuracies = string.Join(" | ", sets.Select(s => s.AccuracyByValue[index].Accuracy.ToString("0.000", CultureInfo.InvariantCulture)));
+                text.AppendLine(CultureInfo.InvariantCulture, $"| {value.Value} | {value.TestImages} | {(value.InSmallSet ? "yes" : "no")} | {accuracies} |");
+            }
+        }
     }
 }

@@ -4,8 +4,8 @@ using Deae.MLNet.Training;
 namespace Deae.Cli.Commands;
 
 /// <summary>
-/// The command-line options of the training objective (the DEAE regulariser's form and weight) and of
-/// gradient clipping, shared by <c>deae train</c> and <c>deae evaluate</c>.
+/// The command-line options of the training objective (the DEAE regulariser's form and weight, the
+/// cycle-swap weight) and of gradient clipping, shared by <c>deae train</c> and <c>deae evaluate</c>.
 /// </summary>
 internal sealed class ObjectiveCliOptions
 {
@@ -18,6 +18,7 @@ internal sealed class ObjectiveCliOptions
     private readonly Option<int> _interpolations;
     private readonly Option<InterpolationMode> _mode;
     private readonly Option<double?> _clip;
+    private readonly Option<double> _cycle;
 
     /// <summary>Options whose defaults are <paramref name="defaults"/>' values (the command's own configuration).</summary>
     public ObjectiveCliOptions(DeaeTrainerOptions defaults)
@@ -30,11 +31,12 @@ internal sealed class ObjectiveCliOptions
         _warmup = new("--reg-warmup") { Description = "Steps over which λ_reg rises linearly from 0 (0: full weight from the start).", DefaultValueFactory = _ => defaults.RegulariserWarmupSteps };
         _interpolations = new("--interpolations") { Description = "DEAE interpolations per group.", DefaultValueFactory = _ => defaults.InterpolationsPerGroup };
         _mode = new("--interpolation") { Description = "PerDimensionUniform (the research code) or Linear (one α per chunk).", DefaultValueFactory = _ => defaults.Interpolation };
+        _cycle = new("--cycle-weight") { Description = "Weight of the cycle-swap loss on latents (the reference ships it at 0).", DefaultValueFactory = _ => defaults.CycleWeight };
         _clip = new("--clip-grad-norm") { Description = "Scale each step's gradients down to this L2 norm when larger (default: no clipping; the progress line shows the norm as |g|).", DefaultValueFactory = _ => defaults.GradientClipNorm };
     }
 
     /// <summary>Every option, in the order they are listed.</summary>
-    public Option[] All => [_weight, _gradient, _distance, _scale, _target, _warmup, _interpolations, _mode, _clip];
+    public Option[] All => [_weight, _gradient, _distance, _scale, _target, _warmup, _interpolations, _mode, _cycle, _clip];
 
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
@@ -56,6 +58,7 @@ internal sealed class ObjectiveCliOptions
         options.RegulariserWarmupSteps = parse.GetValue(_warmup);
         options.InterpolationsPerGroup = parse.GetValue(_interpolations);
         options.Interpolation = parse.GetValue(_mode);
+        options.CycleWeight = parse.GetValue(_cycle);
         options.GradientClipNorm = parse.GetValue(_clip);
     }
 }

@@ -27,7 +27,6 @@ internal static class TrainCommand
         var lr = new Option<double>("--lr") { Description = "Adam learning rate.", DefaultValueFactory = _ => 1e-3 };
         var loss = new Option<PixelLoss>("--loss") { Description = "Mse or L1.", DefaultValueFactory = _ => PixelLoss.Mse };
         var objective = new ObjectiveCliOptions(new DeaeTrainerOptions());
-        var cycleWeight = new Option<double>("--cycle-weight") { Description = "Cycle-swap weight.", DefaultValueFactory = _ => 0.0 };
         var beta = new Option<double>("--beta") { Description = "β of the β-VAE.", DefaultValueFactory = _ => 4.0 };
         var seed = new Option<int>("--seed") { Description = "Seed.", DefaultValueFactory = _ => 1 };
         var device = new Option<string>("--device") { Description = "auto, cpu or cuda.", DefaultValueFactory = _ => "auto" };
@@ -36,7 +35,7 @@ internal static class TrainCommand
         var holdout = new Option<double>("--holdout") { Description = "Fraction of images held out of training; the objective is validated and colour swaps are scored on them.", DefaultValueFactory = _ => 0.0 };
         var command = new Command("train", "Train a DEAE (or GSL-AE, autoencoder, β-VAE) on a data set; writes the model file and a reconstruction/swap grid PNG.")
         {
-            data, output, overwrite, kind, attributes, layout, latent, width, hidden, steps, groups, lr, loss, cycleWeight, beta, seed, device, checkpointEvery, resume, holdout,
+            data, output, overwrite, kind, attributes, layout, latent, width, hidden, steps, groups, lr, loss, beta, seed, device, checkpointEvery, resume, holdout,
         };
         objective.AddTo(command);
         command.SetAction(parse => CliRunner.Run(() =>
@@ -75,7 +74,6 @@ internal static class TrainCommand
                 GroupsPerBatch = parse.GetValue(groups),
                 LearningRate = parse.GetValue(lr),
                 PixelLoss = parse.GetValue(loss),
-                CycleWeight = parse.GetValue(cycleWeight),
                 Beta = parse.GetValue(beta),
                 Seed = parse.GetValue(seed),
                 Device = parse.GetValue(device)!,

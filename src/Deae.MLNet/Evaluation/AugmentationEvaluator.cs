@@ -120,6 +120,7 @@ public static class AugmentationEvaluator
             throw new ArgumentException($"The test set has {label} '{newLabel}', which the small set never shows: no classifier trained on it can predict it.", nameof(test));
         }
 
+        var breakdown = Breakdown(options.BreakdownAttributes, small, test);
         var parts = new List<(string Name, string? Model, ImageDataset Real, string[] RealLabels, ImageDataset? Added, string[] AddedLabels)>();
         if (large is not null)
         {
@@ -160,13 +161,19 @@ public static class AugmentationEvaluator
                 var (images, labels) = Combine(label, [(part.Real, part.RealLabels), .. part.Added is null ? [] : new[] { (part.Added, part.AddedLabels) }]);
                 var micro = new List<double>();
                 double training = 0, macro = 0, logLoss = 0;
+                var rightByValue = new double[breakdown.Count];
                 for (int r = 0; r < options.Repeats; r++)
                 {
                     var classifier = ConvolutionalLabelClassifier.Fit(images, labels, options.ClassifierSteps, options.Seed + r, options.Device);
                     try
                     {
-                        var (metrics, _) = classifier.Evaluate(test, testLabels);
+                        var (metrics, predicted) = classifier.Evaluate(test, testLabels);
                         micro.Add(metrics.MicroAccuracy);
+                        for (int v = 0; v < breakdown.Count; v++)
+                        {
+                            rightByValue[v] += breakdown[v].Rows.Average(i => predicted[i] == testLabels[i] ? 1.0 : 0.0) / options.Repeats;
+                        }
+
                         macro += metrics.MacroAccuracy / options.Repeats;
                         logLoss += metrics.LogLoss / options.Repeats;
                         training += classifier.Evaluate(images, labels).Metrics.MicroAccuracy / options.Repeats;
@@ -189,7 +196,8 @@ public static class AugmentationEvaluator
                 }
 
                 var result = new AugmentedTrainingSet(
-                    part.Name, part.Model, part.Real.Count, part.Added?.Count ?? 0, training, micro.Average(), StandardDeviation(micro), macro, logLoss, micro, agreement);
+                    part.Name, part.Model, part.Real.Count, part.Added?.Count ?? 0, training, micro.Average(), StandardDeviation(micro), macro, logLoss, micro, agreement,
+                    breakdown.Select((b, v) => b.Value with { Accuracy = rightByValue[v] }).ToList());
                 progress?.Report(result);
                 results.Add(result);
             }
@@ -200,6 +208,35 @@ public static class AugmentationEvaluator
         {
             judge?.Dispose();
         }
+    }
+
+    /// <summary>
+    /// The test rows of each value of each breakdown attribute (values in the test set's order), with the
+    /// report entry to fill in; refuses an attribute the test set lacks or named twice.
+    /// </summary>
+    private static List<(ValueAccuracy Value, int[] Rows)> Breakdown(IReadOnlyList<string> attributes, ImageDataset small, ImageDataset test)
+    {
+        ArgumentNullException.ThrowIfNull(attributes, "options.BreakdownAttributes");
+        if (attributes.GroupBy(a => a, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            throw new ArgumentException($"The breakdown names the attribute '{twice.Key}' twice.", "options");
+        }
+
+        var entries = new List<(ValueAccuracy, int[])>();
+        foreach (string attribute in attributes)
+        {
+            var values = AttributeValues.Of(test, attribute, "test set");
+            // A small set without the attribute shows none of its values.
+            var seen = small.Attributes.Any(a => a.Name == attribute) ? AttributeValues.Of(small, attribute, "small set").ToHashSet(StringComparer.Ordinal) : [];
+            var definition = test.Attributes.First(a => a.Name == attribute);
+            foreach (var group in Enumerable.Range(0, values.Length).GroupBy(i => values[i], StringComparer.Ordinal).OrderBy(g => definition.IndexOf(g.Key)))
+            {
+                var rows = group.ToArray();
+                entries.Add((new ValueAccuracy(attribute, group.Key, rows.Length, seen.Contains(group.Key), Accuracy: 0), rows));
+            }
+        }
+
+        return entries;
     }
 
     /// <summary>Each image's value of <paramref name="attribute"/>; refuses a set without it or with another image geometry than <paramref name="reference"/>'s.</summary>

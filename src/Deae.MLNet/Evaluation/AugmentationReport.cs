@@ -26,7 +26,22 @@ public sealed class AugmentationTestOptions
 
     /// <summary>Seed of the synthesis and of the first classifier.</summary>
     public int Seed = 1;
+
+    /// <summary>
+    /// Attributes of the test set by whose values each training set's test accuracy is also split
+    /// (<see cref="AugmentedTrainingSet.AccuracyByValue"/>), e.g. <c>background_color</c>: on which of the
+    /// test set's values, seen in the small set or not, the classifiers fail. Empty (the default): no split.
+    /// </summary>
+    public IReadOnlyList<string> BreakdownAttributes = [];
 }
+
+/// <summary>The test accuracy of one training set's classifiers on the test images with one value of an attribute.</summary>
+/// <param name="Attribute">The attribute (one of <see cref="AugmentationTestOptions.BreakdownAttributes"/>).</param>
+/// <param name="Value">Its value.</param>
+/// <param name="TestImages">Test images with that value.</param>
+/// <param name="InSmallSet">Whether the small set shows the value: a classifier trained on it has never seen the others.</param>
+/// <param name="Accuracy">Mean over repeats of the fraction of those images whose label was predicted right.</param>
+public sealed record ValueAccuracy(string Attribute, string Value, int TestImages, bool InSmallSet, double Accuracy);
 
 /// <summary>Images a model synthesized from the small set, to be added to it.</summary>
 /// <param name="Model">The model's name in the report.</param>
@@ -45,6 +60,7 @@ public sealed record SynthesizedSet(string Model, ImageDataset Images);
 /// <param name="LogLoss">Mean over repeats of ML.NET's log-loss on the test set.</param>
 /// <param name="MicroAccuracies">Each repeat's micro-accuracy, in seed order.</param>
 /// <param name="SynthesizedLabelAgreement">For a set with synthesized images: the fraction of them whose label the judge (<see cref="AugmentationReport.Judge"/>) reads as the label they were given — how often the decoder drew the letter it was asked for. Null for the real sets.</param>
+/// <param name="AccuracyByValue">The test accuracy per value of each of <see cref="AugmentationTestOptions.BreakdownAttributes"/>, in attribute order and, within one, in the test set's value order; empty without them.</param>
 public sealed record AugmentedTrainingSet(
     string Name,
     string? Model,
@@ -56,7 +72,8 @@ public sealed record AugmentedTrainingSet(
     double MacroAccuracy,
     double LogLoss,
     IReadOnlyList<double> MicroAccuracies,
-    double? SynthesizedLabelAgreement);
+    double? SynthesizedLabelAgreement,
+    IReadOnlyList<ValueAccuracy> AccuracyByValue);
 
 /// <summary>The augmentation test (the paper's Table 1): a label classifier trained on a small set, on the small set plus each model's synthesized images, and on a large reference set, all scored on one test set.</summary>
 /// <param name="Label">The predicted attribute.</param>
