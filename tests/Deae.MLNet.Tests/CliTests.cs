@@ -140,6 +140,16 @@ public class CliTests
         var minedGrid = SkiaSharp.SKBitmap.DecodeBounds(temp.Combine("mine.png"));
         Assert.Equal((Side(4), Side(2)), (minedGrid.Width, minedGrid.Height));
 
+        // On the full latent, with k chosen: the spaces say so, and synthesis uses them as any other.
+        string fullLatent = temp.Combine("m-full.deae");
+        var full = Deae("udv", "-m", model, "-d", manifest, "-o", fullLatent, "--attributes", "background_color", "--full-latent", "--clusters", "2");
+        Assert.True(full.ExitCode == 0, full.Error);
+        Assert.Contains("background_color: 4 UDVs (cyan, orange, purple, silver), 2 KMeans centres (full latent)", full.Output);
+        var movedOnFull = Deae("synthesize", "-m", fullLatent, "-d", manifest, "-o", temp.Combine("move-full.png"), "-a", "background_color", "--to", "silver", "--images", "2", "--steps", "3");
+        Assert.True(movedOnFull.ExitCode == 0, movedOnFull.Error);
+        Assert.Equal(Side(5), SkiaSharp.SKBitmap.DecodeBounds(temp.Combine("move-full.png")).Width);
+        Refused(["udv", "-m", model, "-d", manifest, "-o", temp.Combine("m-bad.deae"), "--attributes", "colour"], "'colour'");
+
         var augmented = Deae("augment", "-m", model, "-d", manifest, "-o", temp.Combine("aug"), "-n", "20");
         Assert.True(augmented.ExitCode == 0, augmented.Error);
         Assert.Equal(20, DatasetReader.Read(temp.Combine("aug")).Count);

@@ -55,6 +55,25 @@ public class LatentDirectionsTests
     }
 
     [Fact]
+    public void TheScoreQuantileRefitsOnTheMostExtremeLatentsAndIsCheckedBeforeAnyFit()
+    {
+        // Keeping only the most confidently scored 20 % of each side changes which latents the SVM sees, so a
+        // refitted direction differs from the one fitted on all (an ignored quantile would give the same ones).
+        var (vectors, labels) = Clusters();
+        var all = LatentDirections.FitUnitDirections(vectors, labels, "colour");
+        var extremes = LatentDirections.FitUnitDirections(vectors, labels, "colour", new UnitDirectionOptions { ScoreQuantile = 0.2 });
+        Assert.Contains(all.Keys, value => Cosine(all[value], extremes[value]) < 0.99999f);
+
+        foreach (double bad in new[] { 0.0, -0.1, 0.6, double.NaN })
+        {
+            var error = Assert.Throws<ArgumentOutOfRangeException>(() => LatentDirections.FitUnitDirections(vectors, labels, "colour", new UnitDirectionOptions { ScoreQuantile = bad }));
+            Assert.Contains("'colour': ScoreQuantile must be in (0, 0.5]", error.Message);
+        }
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => LatentDirections.FitUnitDirections(vectors, labels, "colour", new UnitDirectionOptions { Iterations = 0 }));
+    }
+
+    [Fact]
     public void CentresAndClustersFindTheValues()
     {
         var (vectors, labels) = Clusters();
@@ -89,7 +108,12 @@ public class LatentDirectionsTests
         var error = Assert.Throws<ArgumentException>(() => LatentDirections.FitUnitDirections(vectors, labels, "colour"));
         Assert.Contains("'colour'", error.Message);
         Assert.Contains("'rare'", error.Message);
-        Assert.Contains("k = 500", Assert.Throws<ArgumentException>(() => LatentDirections.ClusterCentres(vectors, 500, "colour")).Message);
+        var tooMany = Assert.Throws<ArgumentException>(() => LatentDirections.ClusterCentres(vectors, 500, "colour")).Message;
+        Assert.Contains("'colour'", tooMany);
+        Assert.Contains("k = 500", tooMany);
+        vectors[1] = null!;
+        Assert.Contains("'colour': a vector is null", Assert.Throws<ArgumentException>(() => LatentDirections.ValueMeans(vectors, labels, "colour")).Message);
+        Assert.Contains("'colour': a vector is null", Assert.Throws<ArgumentException>(() => LatentDirections.ClusterCentres(vectors, 2, "colour")).Message);
     }
 }
 
@@ -124,6 +148,37 @@ public class LatentExplorerTests(Xunit.Abstractions.ITestOutputHelper output)
         var chunk = layout.Mask(k);
         var others = Enumerable.Range(0, layout.Dimension).Where(d => chunk[d] == 0).ToList();
         Assert.All(path, point => Assert.All(others, d => Assert.Equal(0f, point[d])));
+    }
+
+    [Fact]
+    public void OnTheFullLatentEditsMoveTheWholeCodeAndAnAttributeNeedsNoChunk()
+    {
+        var data = TrainerTests.Tiny();
+        var options = TrainerTests.TinyOptions(2);
+        options.Attributes = ["font_color", "background_color"]; // no letter chunk
+        using var model = DeaeTrainer.Train(data, options);
+        var layout = model.Layout;
+        var explorer = LatentExplorer.Fit(model, data, new LatentExplorerOptions { Attributes = ["background_color", "letter"], FullLatent = true, Clusters = 3 });
+
+        var space = explorer.Attributes["background_color"];
+        Assert.True(space.FullLatent);
+        Assert.All(space.Directions.Values.Concat(space.Centres.Values).Concat(space.Clusters), v => Assert.Equal(layout.Dimension, v.Length));
+        Assert.Equal(3, space.Clusters.Count);
+        Assert.Equal(["A", "B", "C", "D"], explorer.Attributes["letter"].Directions.Keys.Order());
+
+        // The jump lands on the value's mean code, chunks and all; the move may change any chunk, and arrives.
+        var code = space.Centres["cyan"].ToArray();
+        Assert.Equal("cyan", explorer.NearestValue(layout, code, "background_color"));
+        Assert.Equal(space.Centres["silver"], explorer.JumpToCentre(layout, code, "background_color", "silver"));
+        var path = explorer.MoveTowards(layout, code, "background_color", "silver", 3);
+        Assert.Equal("silver", explorer.NearestValue(layout, path[^1], "background_color"));
+        var chunk = layout.Range(layout.IndexOf("background_color"));
+        Assert.Contains(Enumerable.Range(0, layout.Dimension).Where(d => d < chunk.Start.Value || d >= chunk.End.Value), d => path[^1][d] != code[d]);
+
+        // Saved and read back as full-latent spaces; on chunks, an attribute without one is refused by name.
+        Assert.True(LatentExplorer.FromJson(explorer.ToJson(), "test").Attributes["letter"].FullLatent);
+        var error = Assert.Throws<ArgumentException>(() => LatentExplorer.Fit(model, data, new LatentExplorerOptions { Attributes = ["letter"] }));
+        Assert.Contains("no chunk for attribute 'letter'", error.Message);
     }
 
     [SlowFact]

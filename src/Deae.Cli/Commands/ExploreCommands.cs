@@ -18,7 +18,9 @@ internal static class ExploreCommands
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace an existing output file." };
         var attributes = new Option<string[]?>("--attributes") { Description = "Attributes to fit (default: all of the model's).", AllowMultipleArgumentsPerToken = true };
         var quantile = new Option<double?>("--quantile") { Description = "Refit each SVM on the top/bottom fraction of scores (InterFaceGAN style)." };
-        var command = new Command("udv", "Fit unit direction vectors (LinearSvm), value centres and KMeans centres per attribute; saves them with the model.") { model, data, output, overwrite, attributes, quantile };
+        var clusters = new Option<int?>("--clusters") { Description = "KMeans k per attribute (default: the number of values the attribute shows)." };
+        var fullLatent = new Option<bool>("--full-latent") { Description = "Fit on the full latent code instead of each attribute's chunk (edits may then move every chunk)." };
+        var command = new Command("udv", "Fit unit direction vectors (LinearSvm), value centres and KMeans centres per attribute; saves them with the model.") { model, data, output, overwrite, attributes, quantile, clusters, fullLatent };
         command.SetAction(parse => CliRunner.Run(() =>
         {
             string path = parse.GetValue(output)!;
@@ -27,11 +29,17 @@ internal static class ExploreCommands
 
             using var loaded = DeaeModel.Load(parse.GetValue(model)!, "cpu");
             var images = CliRunner.ReadFor(loaded, parse.GetValue(data)!);
-            loaded.Explorer = LatentExplorer.Fit(loaded, images, CliRunner.SplitList(parse.GetValue(attributes)), new UnitDirectionOptions { ScoreQuantile = parse.GetValue(quantile) });
+            loaded.Explorer = LatentExplorer.Fit(loaded, images, new LatentExplorerOptions
+            {
+                Attributes = CliRunner.SplitList(parse.GetValue(attributes)),
+                Directions = new UnitDirectionOptions { ScoreQuantile = parse.GetValue(quantile) },
+                Clusters = parse.GetValue(clusters),
+                FullLatent = parse.GetValue(fullLatent),
+            });
             loaded.Save(path, replace);
             foreach (var (attribute, space) in loaded.Explorer.Attributes)
             {
-                Console.WriteLine($"{attribute}: {space.Directions.Count} UDVs ({string.Join(", ", space.Directions.Keys)}), {space.Clusters.Count} KMeans centres");
+                Console.WriteLine($"{attribute}: {space.Directions.Count} UDVs ({string.Join(", ", space.Directions.Keys)}), {space.Clusters.Count} KMeans centres{(space.FullLatent ? " (full latent)" : string.Empty)}");
             }
 
             Console.WriteLine($"model with UDVs -> {path}");
@@ -86,9 +94,8 @@ internal static class ExploreCommands
                 .ToList();
             var candidateCodes = loaded.Encode(candidates.Select(i => images.GetPixels(i).ToArray()).ToList());
             // An image labelled otherwise whose code already sits nearest the target has nowhere to move: skip it.
-            var range = loaded.Layout.Range(loaded.Layout.IndexOf(name));
             var kept = Enumerable.Range(0, candidates.Count)
-                .Where(c => to is null || explorer.NearestValue(name, candidateCodes[c][range]) != to)
+                .Where(c => to is null || explorer.NearestValue(loaded.Layout, candidateCodes[c], name) != to)
                 .Take(parse.GetValue(count)).ToList();
             if (kept.Count == 0)
             {

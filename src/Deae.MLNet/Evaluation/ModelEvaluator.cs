@@ -26,7 +26,7 @@ public sealed record AttributeControl(
 /// <param name="Model">The model kind.</param>
 /// <param name="Disentanglement">MIG, SAP, DCI, modularity, FactorVAE on the held-out codes.</param>
 /// <param name="Control">Per attribute, swap and interpolation controllability.</param>
-/// <param name="InterpolationValidity">Fonts-like sets: fraction of half-way background interpolations that are well formed (uniform background, font colour and letter unchanged); null otherwise.</param>
+/// <param name="InterpolationValidity">Fonts-like sets: fraction of half-way background interpolations that are real edits (the border moved more than 30 RGB units from X's background) and well formed (uniform border, font colour and, with a letter chunk, letter unchanged); null otherwise.</param>
 /// <param name="ReconstructionRead">
 /// Per attribute, the fraction of held-out reconstructions (no edit) whose attribute reads as the image's
 /// value: how faithfully the model draws at all, which caps every "kept" rate.
@@ -246,7 +246,7 @@ public static class ModelEvaluator
     }
 
     /// <summary>Mean L1 between the intended code and the re-encoded image on every chunk but the edited one.</summary>
-    private static double Residual(DeaeModel model, byte[][] images, List<float[]> intended, Range edited)
+    internal static double Residual(DeaeModel model, byte[][] images, List<float[]> intended, Range edited)
     {
         var recoded = model.Encode(images);
         double sum = 0;
@@ -270,7 +270,7 @@ public static class ModelEvaluator
     /// Half-way background interpolations that are real edits and stay well formed: the border moved
     /// away from X's background colour, is uniform, and the font colour and letter are unchanged.
     /// </summary>
-    private static double Validity(AttributeOracles oracles, ImageDataset data, LatentLayout layout, List<(int X, int Y)> pairs, byte[][] images)
+    internal static double Validity(AttributeOracles oracles, ImageDataset data, LatentLayout layout, List<(int X, int Y)> pairs, byte[][] images)
     {
         var fonts = oracles.Read(SwapEvaluator.FontColor, images);
         string[]? letters = layout.Attributes.Contains("letter") ? oracles.Read("letter", images) : null;

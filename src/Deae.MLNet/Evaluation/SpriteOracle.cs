@@ -117,6 +117,7 @@ public sealed class SpriteOracle
     /// <summary>The value name of <paramref name="attribute"/> in a reading.</summary>
     public string ValueOf(string attribute, SpriteReading reading)
     {
+        ArgumentNullException.ThrowIfNull(attribute);
         int column = Column(attribute);
         int index = column switch
         {
@@ -135,6 +136,8 @@ public sealed class SpriteOracle
     /// </summary>
     public bool Shows(string attribute, SpriteReading reading, string value)
     {
+        ArgumentNullException.ThrowIfNull(attribute);
+        ArgumentNullException.ThrowIfNull(value);
         int column = Column(attribute);
         return column == 2
             ? LookAlike(_shapes[reading.Shape], _angles[reading.Orientation], Number(value, _attributes[2]))
@@ -142,7 +145,13 @@ public sealed class SpriteOracle
     }
 
     /// <summary>Whether <paramref name="shape"/> at orientations <paramref name="a"/> and <paramref name="b"/> (value names) looks the same.</summary>
-    public bool LookAlike(string shape, string a, string b) => LookAlike(shape, Number(a, _attributes[2]), Number(b, _attributes[2]));
+    public bool LookAlike(string shape, string a, string b)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        return LookAlike(shape, Number(a, _attributes[2]), Number(b, _attributes[2]));
+    }
 
     private static bool LookAlike(string shape, double a, double b)
     {

@@ -28,6 +28,7 @@ public static class SwapEvaluator
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(attribute);
         if (attribute is not (Background or FontColor))
         {
             throw new ArgumentException($"Only '{Background}' and '{FontColor}' can be judged from pixels; got '{attribute}'.", nameof(attribute));

@@ -11,6 +11,13 @@ namespace Deae.MLNet.Exploration;
 /// <param name="Sources">The values mixed and their weights (one entry of weight 1 for a seen value).</param>
 public sealed record AttributeProvenance(string Attribute, IReadOnlyList<(string Value, float Weight)> Sources)
 {
+    /// <summary>The attribute.</summary>
+    public string Attribute { get; init; } = Attribute ?? throw new ArgumentNullException(nameof(Attribute));
+
+    /// <summary>The values mixed and their weights (one entry of weight 1 for a seen value); never empty.</summary>
+    public IReadOnlyList<(string Value, float Weight)> Sources { get; init; } = Sources is null ? throw new ArgumentNullException(nameof(Sources))
+        : Sources.Count == 0 ? throw new ArgumentException($"Attribute '{Attribute}': a provenance needs at least one source value.", nameof(Sources)) : Sources;
+
     /// <summary>The value with the largest weight: the label written to the manifest.</summary>
     public string Dominant => Sources.MaxBy(s => s.Weight).Value;
 
@@ -119,6 +126,7 @@ public static class Augmenter
     /// </summary>
     public static string Write(ImageDataset images, IReadOnlyList<IReadOnlyList<AttributeProvenance>> provenance, string folder, bool overwrite)
     {
+        ArgumentNullException.ThrowIfNull(folder);
         CheckProvenance(images, provenance);
         var text = new StringBuilder();
         text.Append(Csv.FormatRow([DatasetFiles.ImageColumn, .. images.Attributes.Select(a => a.Name)])).Append('\n');

@@ -13,7 +13,7 @@ public sealed class UnitDirectionOptions
     /// </summary>
     public double? ScoreQuantile;
 
-    /// <summary>LinearSvm iterations.</summary>
+    /// <summary>LinearSvm iterations (at least 1).</summary>
     public int Iterations = 20;
 
     /// <summary>Seed of the ML.NET context used for the SVMs.</summary>
@@ -40,6 +40,12 @@ public static class LatentDirections
     {
         Validate(vectors, labels, attribute);
         options ??= new UnitDirectionOptions();
+        if (options.ScoreQuantile is double quantile && !(quantile > 0 && quantile <= 0.5))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), quantile, $"Attribute '{attribute}': ScoreQuantile must be in (0, 0.5] (the fraction of positives and of negatives kept), or null to keep them all.");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Iterations, "options.Iterations");
         var ml = new MLContext(options.Seed);
         var result = new Dictionary<string, float[]>(StringComparer.Ordinal);
         foreach (string value in labels.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
@@ -54,11 +60,6 @@ public static class LatentDirections
             var (weights, bias) = FitSvm(ml, rows, options.Iterations);
             if (options.ScoreQuantile is double q)
             {
-                if (!(q > 0 && q <= 0.5))
-                {
-                    throw new ArgumentOutOfRangeException(nameof(options), q, "ScoreQuantile must be in (0, 0.5].");
-                }
-
                 // Keep the most confidently scored positives and negatives, then refit.
                 float Score(Row r) => Dot(weights, r.Features) + bias;
                 var kept = rows.Where(r => r.Label).OrderByDescending(Score).Take(Math.Max(2, (int)Math.Ceiling(positives * q)))
@@ -99,6 +100,8 @@ public static class LatentDirections
     public static IReadOnlyList<float[]> ClusterCentres(IReadOnlyList<float[]> vectors, int k, string attribute, int seed = 1)
     {
         ArgumentNullException.ThrowIfNull(vectors);
+        ArgumentNullException.ThrowIfNull(attribute);
+        CheckRows(vectors, attribute);
         if (k < 1 || k > vectors.Count)
         {
             throw new ArgumentException($"Attribute '{attribute}': k = {k} clusters for {vectors.Count} samples; k must be between 1 and the number of samples.");
@@ -129,6 +132,7 @@ public static class LatentDirections
         var basis = new List<float[]>();
         foreach (var vector in keepFixed)
         {
+            ArgumentNullException.ThrowIfNull(vector, nameof(keepFixed));
             CheckSameLength(direction, vector, "A direction to keep fixed");
             var orthogonal = (float[])vector.Clone();
             foreach (var b in basis)
@@ -226,14 +230,35 @@ public static class LatentDirections
     {
         ArgumentNullException.ThrowIfNull(vectors);
         ArgumentNullException.ThrowIfNull(labels);
-        if (vectors.Count != labels.Count || vectors.Count == 0)
+        ArgumentNullException.ThrowIfNull(attribute);
+        if (vectors.Count != labels.Count)
         {
-            throw new ArgumentException($"Attribute '{attribute}': {vectors.Count} vectors and {labels.Count} labels; they must pair up and not be empty.");
+            throw new ArgumentException($"Attribute '{attribute}': {vectors.Count} vectors and {labels.Count} labels; they must pair up.");
+        }
+
+        CheckRows(vectors, attribute);
+        if (labels.Any(l => l is null))
+        {
+            throw new ArgumentException($"Attribute '{attribute}': a label is null.", nameof(labels));
+        }
+    }
+
+    /// <summary>Refuses no rows, a null row, or rows of different lengths.</summary>
+    private static void CheckRows(IReadOnlyList<float[]> vectors, string attribute)
+    {
+        if (vectors.Count == 0)
+        {
+            throw new ArgumentException($"Attribute '{attribute}': there are no vectors.", nameof(vectors));
+        }
+
+        if (vectors.Any(v => v is null))
+        {
+            throw new ArgumentException($"Attribute '{attribute}': a vector is null.", nameof(vectors));
         }
 
         if (vectors.Any(v => v.Length != vectors[0].Length))
         {
-            throw new ArgumentException($"Attribute '{attribute}': the vectors differ in length.");
+            throw new ArgumentException($"Attribute '{attribute}': the vectors differ in length.", nameof(vectors));
         }
     }
 

@@ -16,15 +16,22 @@ public sealed class LatentExplorer
     /// <summary>What the explorer knows about one attribute.</summary>
     public sealed class AttributeSpace
     {
-        /// <summary>Unit direction vector per value, in the attribute's chunk.</summary>
+        /// <summary>
+        /// Whether the vectors below live in the full latent (<see cref="LatentExplorerOptions.FullLatent"/>) rather
+        /// than in the attribute's chunk; edits then move the whole code.
+        /// </summary>
+        [JsonPropertyName("full_latent")]
+        public bool FullLatent { get; set; }
+
+        /// <summary>Unit direction vector per value, in the attribute's chunk (or the full latent).</summary>
         [JsonPropertyName("udvs")]
         public Dictionary<string, float[]> Directions { get; set; } = [];
 
-        /// <summary>Mean chunk per value.</summary>
+        /// <summary>Mean chunk (or full code) per value.</summary>
         [JsonPropertyName("centres")]
         public Dictionary<string, float[]> Centres { get; set; } = [];
 
-        /// <summary>KMeans centres of the chunk.</summary>
+        /// <summary>KMeans centres of the chunk (or of the full codes).</summary>
         [JsonPropertyName("clusters")]
         public List<float[]> Clusters { get; set; } = [];
     }
@@ -39,25 +46,47 @@ public sealed class LatentExplorer
 
     /// <summary>
     /// Encodes <paramref name="data"/> with <paramref name="model"/> and fits UDVs, value centres and
-    /// KMeans centres (k = number of values unless <paramref name="clusters"/> is given) for each attribute.
+    /// KMeans centres (k = number of values unless <paramref name="clusters"/> is given) in each attribute's chunk.
     /// </summary>
-    public static LatentExplorer Fit(DeaeModel model, ImageDataset data, IEnumerable<string>? attributes = null, UnitDirectionOptions? options = null, int? clusters = null)
+    /// <param name="model">The model whose codes are explored.</param>
+    /// <param name="data">Labelled images of the model's geometry.</param>
+    /// <param name="attributes">Attributes to fit; null for every chunk of the model.</param>
+    /// <param name="options">SVM settings; null for the defaults.</param>
+    /// <param name="clusters">KMeans k for every attribute; null for the number of values each shows.</param>
+    public static LatentExplorer Fit(DeaeModel model, ImageDataset data, IEnumerable<string>? attributes = null, UnitDirectionOptions? options = null, int? clusters = null) =>
+        Fit(model, data, new LatentExplorerOptions { Attributes = attributes?.ToList(), Directions = options ?? new UnitDirectionOptions(), Clusters = clusters });
+
+    /// <summary>Encodes <paramref name="data"/> with <paramref name="model"/> and fits UDVs, value centres and KMeans centres per attribute.</summary>
+    /// <param name="model">The model whose codes are explored.</param>
+    /// <param name="data">Labelled images of the model's geometry.</param>
+    /// <param name="options">Which attributes, on chunks or on the full latent, SVM settings and KMeans k.</param>
+    public static LatentExplorer Fit(DeaeModel model, ImageDataset data, LatentExplorerOptions options)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(options.Directions, "options.Directions");
+        var attributes = options.Attributes ?? model.Layout.Attributes;
+        // On the full latent any labelled attribute can be explored, with or without a chunk of its own.
+        if (!options.FullLatent && attributes.FirstOrDefault(a => !model.Layout.Attributes.Contains(a)) is string unknown)
+        {
+            throw new ArgumentException($"The model has no chunk for attribute '{unknown}' (chunks: {string.Join(", ", model.Layout.Attributes)}).", nameof(options));
+        }
+
         var codes = model.Encode(Enumerable.Range(0, data.Count).Select(i => data.GetPixels(i).ToArray()).ToList());
         var explorer = new LatentExplorer { Layout = model.Layout.ToString() };
-        foreach (string attribute in attributes ?? model.Layout.Attributes)
+        foreach (string attribute in attributes)
         {
-            var range = model.Layout.Range(model.Layout.IndexOf(attribute));
+            var range = options.FullLatent ? Range.All : model.Layout.Range(model.Layout.IndexOf(attribute));
             int column = data.AttributeIndex(attribute);
-            var chunks = codes.Select(c => c[range]).ToList();
+            var vectors = codes.Select(c => c[range]).ToList();
             var labels = Enumerable.Range(0, data.Count).Select(i => data.GetValue(i, column)).ToList();
             explorer.Attributes[attribute] = new AttributeSpace
             {
-                Directions = new(LatentDirections.FitUnitDirections(chunks, labels, attribute, options)),
-                Centres = new(LatentDirections.ValueMeans(chunks, labels, attribute)),
-                Clusters = [.. LatentDirections.ClusterCentres(chunks, clusters ?? labels.Distinct().Count(), attribute, options?.Seed ?? new UnitDirectionOptions().Seed)],
+                FullLatent = options.FullLatent,
+                Directions = new(LatentDirections.FitUnitDirections(vectors, labels, attribute, options.Directions)),
+                Centres = new(LatentDirections.ValueMeans(vectors, labels, attribute)),
+                Clusters = [.. LatentDirections.ClusterCentres(vectors, options.Clusters ?? labels.Distinct().Count(), attribute, options.Directions.Seed)],
             };
         }
 
@@ -78,7 +107,7 @@ public sealed class LatentExplorer
         ArgumentNullException.ThrowIfNull(value);
         ArgumentOutOfRangeException.ThrowIfLessThan(steps, 2);
         var space = Space(attribute);
-        var range = ChunkOf(layout, code, attribute);
+        var range = ChunkOf(layout, code, attribute, space);
         var direction = Direction(space, attribute, value);
         string current = NearestValue(space, code[range]);
         if (current == value)
@@ -116,7 +145,7 @@ public sealed class LatentExplorer
         ArgumentNullException.ThrowIfNull(code);
         ArgumentNullException.ThrowIfNull(value);
         var space = Space(attribute);
-        var range = ChunkOf(layout, code, attribute);
+        var range = ChunkOf(layout, code, attribute, space);
         if (!space.Centres.TryGetValue(value, out var centre))
         {
             throw new ArgumentException($"Attribute '{attribute}' has no value '{value}' (values: {string.Join(", ", space.Centres.Keys)}).");
@@ -138,12 +167,24 @@ public sealed class LatentExplorer
         ArgumentNullException.ThrowIfNull(combination);
         ArgumentOutOfRangeException.ThrowIfLessThan(steps, 2);
         var space = Space(attribute);
-        var range = ChunkOf(layout, code, attribute);
+        var range = ChunkOf(layout, code, attribute, space);
         var direction = LatentDirections.Combine(combination.Select(t => (Direction(space, attribute, t.Value), t.Weight)));
         return Path(code, range, direction, stepSize * (steps - 1), steps);
     }
 
-    /// <summary>The value whose centre is nearest to <paramref name="chunk"/>.</summary>
+    /// <summary>The value of <paramref name="attribute"/> whose centre is nearest to <paramref name="code"/>'s chunk (or to the whole code, for a full-latent space).</summary>
+    /// <param name="layout">The model's latent layout (the one the explorer was fitted on).</param>
+    /// <param name="code">A full code.</param>
+    /// <param name="attribute">A fitted attribute.</param>
+    public string NearestValue(LatentLayout layout, float[] code, string attribute)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        ArgumentNullException.ThrowIfNull(code);
+        var space = Space(attribute);
+        return NearestValue(space, code[ChunkOf(layout, code, attribute, space)]);
+    }
+
+    /// <summary>The value whose centre is nearest to <paramref name="chunk"/> (the attribute's chunk, or a full code for a full-latent space).</summary>
     public string NearestValue(string attribute, float[] chunk)
     {
         ArgumentNullException.ThrowIfNull(chunk);
@@ -159,6 +200,8 @@ public sealed class LatentExplorer
     /// <summary>Reads an explorer written by <see cref="ToJson"/>.</summary>
     public static LatentExplorer FromJson(byte[] json, string source)
     {
+        ArgumentNullException.ThrowIfNull(json);
+        ArgumentNullException.ThrowIfNull(source);
         try
         {
             return JsonSerializer.Deserialize<LatentExplorer>(json) ?? throw new InvalidDataException($"'{source}' has an empty exploration section.");
@@ -169,8 +212,11 @@ public sealed class LatentExplorer
         }
     }
 
-    /// <summary>The attribute's range in <paramref name="code"/>, once the layout and the code are known to be the ones the explorer was fitted on.</summary>
-    private Range ChunkOf(LatentLayout layout, float[] code, string attribute)
+    /// <summary>
+    /// The part of <paramref name="code"/> that <paramref name="space"/> describes — the attribute's chunk, or all
+    /// of it for a full-latent space — once the layout and the code are known to be the ones the explorer was fitted on.
+    /// </summary>
+    private Range ChunkOf(LatentLayout layout, float[] code, string attribute, AttributeSpace space)
     {
         // Explorers saved before the layout was recorded have none to compare.
         if (Layout.Length > 0 && layout.ToString() != Layout)
@@ -183,7 +229,7 @@ public sealed class LatentExplorer
             throw new ArgumentException($"The code has {code.Length} values; the latent layout {layout} has {layout.Dimension}.", nameof(code));
         }
 
-        return layout.Range(layout.IndexOf(attribute));
+        return space.FullLatent ? Range.All : layout.Range(layout.IndexOf(attribute));
     }
 
     private AttributeSpace Space(string attribute) => attribute is null ? throw new ArgumentNullException(nameof(attribute))

@@ -1,0 +1,84 @@
+using Deae.MLNet.Data;
+using Deae.MLNet.Evaluation;
+using Deae.MLNet.Model;
+using Deae.MLNet.Training;
+
+namespace Deae.MLNet.Tests;
+
+/// <summary>Known answers for the measures <see cref="ModelEvaluator"/> reports on decoded images.</summary>
+public class ModelEvaluatorTests
+{
+    /// <summary>
+    /// Half-way background interpolations drawn by hand from real images X: X itself (no edit), X's background
+    /// repainted uniformly half-way to Y's (the one well-formed edit), the same with a stripe of the border in
+    /// black (not uniform), and the same with the letter recoloured (the font colour changed). One in four is valid.
+    /// </summary>
+    [Fact]
+    public void InterpolationValidityCountsOnlyRealUniformEditsThatKeepTheFontColour()
+    {
+        var data = TrainerTests.Tiny();
+        var oracles = AttributeOracles.Fit(data);
+        int bg = data.AttributeIndex("background_color"), fc = data.AttributeIndex("font_color");
+        var xs = Enumerable.Range(0, data.Count).Where(i => data.GetValue(i, bg) == "silver" && data.GetValue(i, fc) == "red").Take(3).ToList();
+        int y = Enumerable.Range(0, data.Count).First(i => data.GetValue(i, bg) == "cyan");
+        NamedColor silver = NamedColor.Parse("silver", "test"), cyan = NamedColor.Parse("cyan", "test"), blue = NamedColor.Parse("blue", "test");
+        var half = new NamedColor("half", (byte)((silver.R + cyan.R) / 2), (byte)((silver.G + cyan.G) / 2), (byte)((silver.B + cyan.B) / 2));
+
+        var pairs = new List<(int X, int Y)>();
+        var images = new List<byte[]>();
+        foreach (int x in xs)
+        {
+            var original = data.GetPixels(x).ToArray();
+            var repainted = Recolour(original, p => Is(original, p, silver), half);
+            var striped = Recolour(repainted, p => p < 16, new NamedColor("black", 0, 0, 0));
+            var letterRecoloured = Recolour(repainted, p => NamedColor.DistanceSquared(silver, original[3 * p], original[(3 * p) + 1], original[(3 * p) + 2]) > 120 * 120, blue);
+            foreach (var image in new[] { original, repainted, striped, letterRecoloured })
+            {
+                pairs.Add((x, y));
+                images.Add(image);
+            }
+        }
+
+        // Without a letter chunk the letter is not judged, so the answer depends on pixels only.
+        var layout = LatentLayout.Parse("font_color:5,background_color:5", null);
+        Assert.Equal(0.25, ModelEvaluator.Validity(oracles, data, layout, pairs, [.. images]), 9);
+        // The repainted images alone are all valid.
+        Assert.Equal(1.0, ModelEvaluator.Validity(oracles, data, layout, pairs.Where((_, n) => n % 4 == 1).ToList(), [.. images.Where((_, n) => n % 4 == 1)]), 9);
+    }
+
+    [Fact]
+    public void TheResidualIsTheMeanL1OfTheReencodedCodeOnTheChunksThatWereNotEdited()
+    {
+        var data = TrainerTests.Tiny();
+        using var model = DeaeTrainer.Train(data, TrainerTests.TinyOptions(2));
+        var images = Enumerable.Range(0, 6).Select(i => data.GetPixels(i * 7).ToArray()).ToArray();
+        var codes = model.Encode(images);
+        var edited = model.Layout.Range(model.Layout.IndexOf("background_color"));
+        List<float[]> Shifted(Func<int, bool> where, float by) => codes.Select(c => c.Select((v, d) => where(d) ? v + by : v).ToArray()).ToList();
+        bool InEdited(int d) => d >= edited.Start.Value && d < edited.End.Value;
+
+        // The intended code is what the images re-encode to: no residual, whatever the edited chunk says.
+        Assert.Equal(0, ModelEvaluator.Residual(model, images, Shifted(_ => false, 0), edited), 6);
+        Assert.Equal(0, ModelEvaluator.Residual(model, images, Shifted(InEdited, 3), edited), 6);
+        // Every other dimension off by 0.5: a residual of 0.5.
+        Assert.Equal(0.5, ModelEvaluator.Residual(model, images, Shifted(d => !InEdited(d), 0.5f), edited), 5);
+    }
+
+    private static bool Is(byte[] rgb, int pixel, NamedColor color) =>
+        rgb[3 * pixel] == color.R && rgb[(3 * pixel) + 1] == color.G && rgb[(3 * pixel) + 2] == color.B;
+
+    /// <summary>A copy of <paramref name="rgb"/> with the pixels <paramref name="where"/> chooses painted <paramref name="color"/>.</summary>
+    private static byte[] Recolour(byte[] rgb, Func<int, bool> where, NamedColor color)
+    {
+        var copy = (byte[])rgb.Clone();
+        for (int p = 0; p < rgb.Length / 3; p++)
+        {
+            if (where(p))
+            {
+                (copy[3 * p], copy[(3 * p) + 1], copy[(3 * p) + 2]) = (color.R, color.G, color.B);
+            }
+        }
+
+        return copy;
+    }
+}
