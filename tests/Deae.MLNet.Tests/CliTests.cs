@@ -140,6 +140,13 @@ public class CliTests
         var minedGrid = SkiaSharp.SKBitmap.DecodeBounds(temp.Combine("mine.png"));
         Assert.Equal((Side(4), Side(2)), (minedGrid.Width, minedGrid.Height));
 
+        // Random interpolations need no UDVs: each row is the image, the mixes, then the image mixed towards.
+        var interpolated = Deae("synthesize", "-m", model, "-d", manifest, "-o", temp.Combine("interp.png"), "-a", "background_color", "--interpolate", "--images", "2", "--steps", "4", "--interpolation", "Linear");
+        Assert.True(interpolated.ExitCode == 0, interpolated.Error);
+        Assert.Equal((Side(6), Side(2)), (SkiaSharp.SKBitmap.DecodeBounds(temp.Combine("interp.png")).Width, SkiaSharp.SKBitmap.DecodeBounds(temp.Combine("interp.png")).Height));
+        Refused(["synthesize", "-m", withUdvs, "-d", manifest, "-o", temp.Combine("both.png"), "-a", "background_color", "--interpolate", "--to", "silver"], "exactly one of --to");
+        Refused(["synthesize", "-m", model, "-d", manifest, "-o", temp.Combine("no-udv.png"), "-a", "background_color", "--to", "silver"], "no UDVs");
+
         // On the full latent, with k chosen: the spaces say so, and synthesis uses them as any other.
         string fullLatent = temp.Combine("m-full.deae");
         var full = Deae("udv", "-m", model, "-d", manifest, "-o", fullLatent, "--attributes", "background_color", "--full-latent", "--clusters", "2");

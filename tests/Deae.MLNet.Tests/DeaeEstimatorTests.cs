@@ -70,6 +70,14 @@ public class DeaeEstimatorTests
         Assert.Equal(transformer.SwapAttribute([from], [to], "background_color")[0], path[^1]);
         Assert.NotEqual(path[0], path[1]);
         Assert.Contains("'colour'", Assert.Throws<ArgumentException>(() => transformer.InterpolateAttribute(from, to, "colour", 4)).Message);
+
+        // Random interpolations: seeded draws between the same two images, none of them the plain reconstruction.
+        var random = transformer.InterpolateAttributeRandomly(from, to, "background_color", 3, seed: 5);
+        Assert.Equal(3, random.Length);
+        Assert.Equal(random, transformer.InterpolateAttributeRandomly(from, to, "background_color", 3, seed: 5));
+        Assert.NotEqual(random, transformer.InterpolateAttributeRandomly(from, to, "background_color", 3, seed: 6));
+        Assert.DoesNotContain(path[0], random);
+        Assert.Contains("'colour'", Assert.Throws<ArgumentException>(() => transformer.InterpolateAttributeRandomly(from, to, "colour", 3)).Message);
     }
 
     [Fact]

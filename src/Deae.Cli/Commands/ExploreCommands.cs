@@ -3,6 +3,7 @@ using System.Globalization;
 using Deae.MLNet.Data;
 using Deae.MLNet.Exploration;
 using Deae.MLNet.Model;
+using Deae.MLNet.Training;
 using Deae.MLNet.Visualization;
 
 namespace Deae.Cli.Commands;
@@ -61,9 +62,12 @@ internal static class ExploreCommands
         var stepSize = new Option<float>("--step-size") { Description = "Distance per step when mining.", DefaultValueFactory = _ => 1f };
         var count = new Option<int>("--images") { Description = "Images (rows) to edit.", DefaultValueFactory = _ => 8 };
         var conditional = new Option<bool>("--conditional") { Description = "Project out the other values' UDVs (keep them fixed)." };
-        var command = new Command("synthesize", "Edit one attribute of real images: move towards a value along its UDV (plus a jump to its centre), or mine new values along combined UDVs; writes a grid PNG (one row per image).")
+        var interpolate = new Option<bool>("--interpolate") { Description = "Random interpolations of the attribute between each image and another image with another value of it: --steps mixes, then that image (needs no UDVs)." };
+        var mode = new Option<InterpolationMode>("--interpolation") { Description = "With --interpolate: PerDimensionUniform (a weight per dimension, the research code) or Linear (one weight per image).", DefaultValueFactory = _ => InterpolationMode.PerDimensionUniform };
+        var seed = new Option<int>("--seed") { Description = "Seed of --interpolate's partners and weights.", DefaultValueFactory = _ => 1 };
+        var command = new Command("synthesize", "Edit one attribute of real images: move towards a value along its UDV (plus a jump to its centre), mine new values along combined UDVs, or interpolate it randomly towards another image; writes a grid PNG (one row per image).")
         {
-            model, data, output, overwrite, attribute, target, mine, steps, stepSize, count, conditional,
+            model, data, output, overwrite, attribute, target, mine, steps, stepSize, count, conditional, interpolate, mode, seed,
         };
         command.SetAction(parse => CliRunner.Run(() =>
         {
@@ -79,13 +83,19 @@ internal static class ExploreCommands
             string name = parse.GetValue(attribute)!;
             string? to = parse.GetValue(target);
             string? combination = parse.GetValue(mine);
-            if ((to is null) == (combination is null))
+            bool interpolating = parse.GetValue(interpolate);
+            if ((to is null ? 0 : 1) + (combination is null ? 0 : 1) + (interpolating ? 1 : 0) != 1)
             {
-                throw new ArgumentException("Give exactly one of --to VALUE and --mine VALUE:WEIGHT,...");
+                throw new ArgumentException("Give exactly one of --to VALUE, --mine VALUE:WEIGHT,... and --interpolate.");
             }
 
             using var loaded = DeaeModel.Load(parse.GetValue(model)!, "cpu");
-            var explorer = loaded.Explorer ?? throw new ArgumentException($"Model '{parse.GetValue(model)}' has no UDVs; run deae udv first.");
+            var explorer = loaded.Explorer;
+            if (explorer is null && !interpolating)
+            {
+                throw new ArgumentException($"Model '{parse.GetValue(model)}' has no UDVs; run deae udv first.");
+            }
+
             var images = CliRunner.ReadFor(loaded, parse.GetValue(data)!);
             int column = images.AttributeIndex(name);
             var candidates = Enumerable.Range(0, images.Count)
@@ -95,7 +105,7 @@ internal static class ExploreCommands
             var candidateCodes = loaded.Encode(candidates.Select(i => images.GetPixels(i).ToArray()).ToList());
             // An image labelled otherwise whose code already sits nearest the target has nowhere to move: skip it.
             var kept = Enumerable.Range(0, candidates.Count)
-                .Where(c => to is null || explorer.NearestValue(loaded.Layout, candidateCodes[c], name) != to)
+                .Where(c => to is null || explorer!.NearestValue(loaded.Layout, candidateCodes[c], name) != to)
                 .Take(parse.GetValue(count)).ToList();
             if (kept.Count == 0)
             {
@@ -106,30 +116,55 @@ internal static class ExploreCommands
             var codes = kept.Select(c => candidateCodes[c]).ToList();
             var rows = new List<float[]>();
             int n = parse.GetValue(steps);
-            foreach (var code in codes)
+            var partners = new List<int>();
+            var random = new Random(parse.GetValue(seed));
+            for (int r = 0; r < codes.Count; r++)
             {
+                var code = codes[r];
                 if (to is not null)
                 {
-                    rows.AddRange(explorer.MoveTowards(loaded.Layout, code, name, to, n, parse.GetValue(conditional)));
+                    rows.AddRange(explorer!.MoveTowards(loaded.Layout, code, name, to, n, parse.GetValue(conditional)));
                     rows.Add(explorer.JumpToCentre(loaded.Layout, code, name, to));
+                }
+                else if (combination is not null)
+                {
+                    rows.AddRange(explorer!.Mine(loaded.Layout, code, name, ParseCombination(combination), n, parse.GetValue(stepSize)));
                 }
                 else
                 {
-                    rows.AddRange(explorer.Mine(loaded.Layout, code, name, ParseCombination(combination!), n, parse.GetValue(stepSize)));
+                    string own = images.GetValue(picks[r], column);
+                    var others = Enumerable.Range(0, images.Count).Where(i => images.GetValue(i, column) != own).ToList();
+                    if (others.Count == 0)
+                    {
+                        throw new ArgumentException($"--data: every image has {name} '{own}'; there is nothing to interpolate towards.");
+                    }
+
+                    int partner = others[random.Next(others.Count)];
+                    partners.Add(partner);
+                    var partnerCode = loaded.Encode([images.GetPixels(partner).ToArray()])[0];
+                    rows.AddRange(AttributeInterpolation.Random(loaded.Layout, code, partnerCode, name, n, parse.GetValue(mode), random.Next()));
                 }
             }
 
             var decoded = loaded.Decode(rows);
-            int columns = to is null ? n : n + 1;
+            int perRow = combination is not null || interpolating ? n : n + 1;
             var grid = new List<byte[]>();
             for (int r = 0; r < picks.Count; r++)
             {
                 grid.Add(images.GetPixels(picks[r]).ToArray());
-                grid.AddRange(decoded.Skip(r * columns).Take(columns));
+                grid.AddRange(decoded.Skip(r * perRow).Take(perRow));
+                if (interpolating)
+                {
+                    grid.Add(images.GetPixels(partners[r]).ToArray());
+                }
             }
 
-            ImageGrid.SavePng(grid, images.Width, images.Height, images.Channels, columns + 1, path, replace, scale: Math.Max(1, 64 / images.Width));
-            Console.WriteLine($"{path}: each row is a real image, then {(to is null ? $"{n} steps along {combination}" : $"{n} steps towards '{to}' along its UDV and a jump to its centre")}");
+            int columns = 1 + perRow + (interpolating ? 1 : 0);
+            ImageGrid.SavePng(grid, images.Width, images.Height, images.Channels, columns, path, replace, scale: Math.Max(1, 64 / images.Width));
+            string shown = to is not null ? $"{n} steps towards '{to}' along its UDV and a jump to its centre"
+                : combination is not null ? $"{n} steps along {combination}"
+                : $"{n} random {parse.GetValue(mode)} interpolations of its {name} towards the image at the row's end";
+            Console.WriteLine($"{path}: each row is a real image, then {shown}");
             return 0;
         }));
         return command;

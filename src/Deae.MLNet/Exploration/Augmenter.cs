@@ -95,10 +95,7 @@ public static class Augmenter
                 if (random.NextDouble() < interpolation && valueA != valueB && mixable[k])
                 {
                     float alpha = (float)random.NextDouble();
-                    for (int d = range.Start.Value; d < range.End.Value; d++)
-                    {
-                        code[d] = ((1 - alpha) * codes[a][d]) + (alpha * codes[b][d]);
-                    }
+                    AttributeInterpolation.Mix(code, codes[a], codes[b], range, () => alpha);
 
                     sources.Add(new AttributeProvenance(layout.Attributes[k], [(valueA, 1 - alpha), (valueB, alpha)]));
                 }

@@ -1,5 +1,7 @@
+using Deae.MLNet.Exploration;
 using Deae.MLNet.Model;
 using Deae.MLNet.Onnx;
+using Deae.MLNet.Training;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms.Image;
@@ -163,6 +165,25 @@ public sealed class DeaeTransformer : ITransformer, IDisposable
             return code;
         }).ToList();
         return Model.Decode(path);
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> images of <paramref name="from"/> whose <paramref name="attribute"/> is a random mix of
+    /// its own and <paramref name="to"/>'s (<see cref="AttributeInterpolation.Random"/>), every other chunk kept from
+    /// <paramref name="from"/>.
+    /// </summary>
+    /// <param name="from">The image to edit.</param>
+    /// <param name="to">The image whose value of the attribute is mixed in.</param>
+    /// <param name="attribute">The attribute to interpolate.</param>
+    /// <param name="count">Images to draw.</param>
+    /// <param name="mode">A uniform weight per dimension (the default, as the research code) or one per image.</param>
+    /// <param name="seed">Seed of the weights.</param>
+    public byte[][] InterpolateAttributeRandomly(byte[] from, byte[] to, string attribute, int count, InterpolationMode mode = InterpolationMode.PerDimensionUniform, int seed = 1)
+    {
+        ArgumentNullException.ThrowIfNull(from);
+        ArgumentNullException.ThrowIfNull(to);
+        var codes = Model.Encode([from, to]);
+        return Model.Decode(AttributeInterpolation.Random(Model.Layout, codes[0], codes[1], attribute, count, mode, seed));
     }
 
     /// <summary>The columns the transformer adds: the latent and each attribute's chunk.</summary>
