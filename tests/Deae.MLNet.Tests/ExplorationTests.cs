@@ -95,6 +95,10 @@ public class LatentDirectionsTests
         var conditional = LatentDirections.ProjectOut(udvs["a"], [udvs["b"]]);
         Assert.Equal(0f, LatentDirections.Dot(conditional, udvs["b"]), 4);
         Assert.Equal(1f, LatentDirections.Dot(conditional, conditional), 4);
+        // In two dimensions, two independent fixed directions leave nothing to move along: an error, not a
+        // normalised rounding residue.
+        var error = Assert.Throws<ArgumentException>(() => LatentDirections.ProjectOut([0.6f, 0.8f], [[1f, 0.1f], [0.2f, 1f]]));
+        Assert.Contains("span of the 2 independent direction(s)", error.Message);
         var mixed = LatentDirections.Combine([(udvs["b"], 1f), (udvs["c"], 1f), (udvs["a"], -1f)]);
         Assert.Equal(1f, LatentDirections.Dot(mixed, mixed), 4);
         Assert.True(LatentDirections.Dot(mixed, udvs["a"]) < 0);
@@ -148,6 +152,44 @@ public class LatentExplorerTests(Xunit.Abstractions.ITestOutputHelper output)
         var chunk = layout.Mask(k);
         var others = Enumerable.Range(0, layout.Dimension).Where(d => chunk[d] == 0).ToList();
         Assert.All(path, point => Assert.All(others, d => Assert.Equal(0f, point[d])));
+    }
+
+    [Fact]
+    public void ConditionalMovesKeepTheOtherValuesScoresAndMiningStepsAlongTheCombination()
+    {
+        var data = TrainerTests.Tiny();
+        var options = TrainerTests.TinyOptions(2);
+        options.Attributes = ["font_color", "background_color"]; // 5 dimensions each: room to keep two values fixed
+        using var model = DeaeTrainer.Train(data, options);
+        var explorer = LatentExplorer.Fit(model, data, ["background_color"]);
+        var layout = model.Layout;
+        var chunk = layout.Range(layout.IndexOf("background_color"));
+        var space = explorer.Attributes["background_color"];
+        var code = new float[layout.Dimension];
+        space.Centres["cyan"].CopyTo(code, chunk.Start.Value);
+        float Score(float[] point, string value) => LatentDirections.Dot(point[chunk], space.Directions[value]);
+
+        // Moving from cyan to silver with the other values fixed: purple's and orange's scores never change;
+        // without, at least one of them does.
+        var fixedPath = explorer.MoveTowards(layout, code, "background_color", "silver", 4, keepOtherValuesFixed: true);
+        var freePath = explorer.MoveTowards(layout, code, "background_color", "silver", 4);
+        foreach (string other in new[] { "purple", "orange" })
+        {
+            Assert.All(fixedPath, point => Assert.Equal(Score(code, other), Score(point, other), 4));
+        }
+
+        Assert.Contains(new[] { "purple", "orange" }, other => Math.Abs(Score(freePath[^1], other) - Score(code, other)) > 1e-3);
+        Assert.True(Score(fixedPath[^1], "silver") > Score(code, "silver"));
+
+        // Mining silver + purple − orange: equal steps of the step size along the normalised combination, in the chunk only.
+        var combined = LatentDirections.Combine([(space.Directions["silver"], 1f), (space.Directions["purple"], 1f), (space.Directions["orange"], -1f)]);
+        var mined = explorer.Mine(layout, code, "background_color", [("silver", 1f), ("purple", 1f), ("orange", -1f)], 4, 0.5f);
+        for (int s = 1; s < mined.Length; s++)
+        {
+            var step = mined[s].Select((v, d) => v - mined[s - 1][d]).ToArray();
+            Assert.All(step[chunk].Zip(combined), p => Assert.Equal(0.5f * p.Second, p.First, 4));
+            Assert.All(Enumerable.Range(0, layout.Dimension).Where(d => d < chunk.Start.Value || d >= chunk.End.Value), d => Assert.Equal(0f, step[d]));
+        }
     }
 
     [Fact]

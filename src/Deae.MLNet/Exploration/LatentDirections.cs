@@ -140,7 +140,8 @@ public static class LatentDirections
                 Subtract(orthogonal, b, Dot(orthogonal, b));
             }
 
-            if (Math.Sqrt(Dot(orthogonal, orthogonal)) > 1e-6)
+            // Independent of those before it (relative to its length, as below), or nothing new to keep fixed.
+            if (Math.Sqrt(Dot(orthogonal, orthogonal)) > 1e-4 * Math.Sqrt(Dot(vector, vector)))
             {
                 basis.Add(Normalise(orthogonal, "a fixed direction"));
             }
@@ -152,7 +153,15 @@ public static class LatentDirections
             Subtract(result, b, Dot(result, b));
         }
 
-        return Normalise(result, "the projected direction (it lies in the span of the fixed directions)");
+        // Relative to the direction's own length: what float rounding leaves of a direction inside the span
+        // (about 1e-7 of it) must not be normalised into a random direction.
+        double left = Math.Sqrt(Dot(result, result)), norm = Math.Sqrt(Dot(direction, direction));
+        if (left <= 1e-4 * norm)
+        {
+            throw new ArgumentException($"The direction lies in the span of the {basis.Count} independent direction(s) to keep fixed ({direction.Length} dimensions): nothing of it is left to move along. Keep fewer values fixed or use a larger chunk.", nameof(keepFixed));
+        }
+
+        return Normalise(result, "the projected direction");
     }
 
     /// <summary>A weighted sum of directions, unit-normalised (e.g. v_blue + v_red − v_green to mine new colours).</summary>
