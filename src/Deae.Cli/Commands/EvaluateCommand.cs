@@ -188,7 +188,8 @@ internal static class EvaluateCommand
                 Console.WriteLine(EvaluationMarkdown.Row(report));
             }
 
-            string table = EvaluationMarkdown.Markdown(reports, trainedSteps, oracles, train.Count, heldOut.Count, SpriteOracle.CanRead(all));
+            bool dSpritesLike = SpriteOracle.CanRead(all);
+            string table = EvaluationMarkdown.Markdown(reports, trainedSteps, oracles, train.Count, heldOut.Count, dSpritesLike);
             if (unseenGrid is not null)
             {
                 ImageGrid.SavePng(unseenRows, all.Width, all.Height, all.Channels, unseenShown.Count, unseenGrid, replace, scale: 2);
@@ -205,7 +206,7 @@ internal static class EvaluateCommand
             {
                 // "steps" is the shared budget; models loaded with different budgets give theirs by name.
                 object budget = trainedSteps.Distinct().Count() == 1 ? trainedSteps[0] : reports.Select((r, i) => (r.Model, Steps: trainedSteps[i])).ToDictionary(x => x.Model, x => x.Steps);
-                var document = new { steps = budget, train = train.Count, held_out = heldOut.Count, oracle_accuracy = oracles.RealImageAccuracy, models = reports };
+                var document = new { steps = budget, train = train.Count, held_out = heldOut.Count, oracle_accuracy = oracles.RealImageAccuracy, models = reports, published = dSpritesLike ? PublishedScores.DSprites : [] };
                 AtomicFile.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(document, new JsonSerializerOptions { WriteIndented = true }), replace);
             }
 

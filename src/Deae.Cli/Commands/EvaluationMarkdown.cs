@@ -8,14 +8,6 @@ namespace Deae.Cli.Commands;
 /// <summary>The markdown report of <c>deae evaluate</c>: the comparison table and its per-attribute and per-chunk details.</summary>
 internal static class EvaluationMarkdown
 {
-    // Published dSprites values of unsupervised models (best reported, InfoGAN-CR Table 1).
-    private static readonly (string Model, string Values)[] s_published =
-    [
-        ("β-VAE", "FactorVAE 0.63, DCI 0.41, SAP 0.55, MIG 0.21"),
-        ("β-TCVAE", "MIG 0.45"),
-        ("FactorVAE", "FactorVAE 0.82, MIG 0.15"),
-    ];
-
     /// <summary>One row of the comparison table.</summary>
     public static string Row(ModelReport r) =>
         $"| {r.Model} | {F(r.Disentanglement.Mig)} | {F(r.Disentanglement.Sap)} | {F(r.Disentanglement.DciDisentanglement)} | {F(r.Disentanglement.DciCompleteness)} | {F(r.Disentanglement.DciInformativeness)} | {F(r.Disentanglement.Modularity)} | {F(r.Disentanglement.FactorVae)} | " +
@@ -76,6 +68,15 @@ internal static class EvaluationMarkdown
         foreach (var report in reports)
         {
             text.AppendLine(Row(report));
+        }
+
+        // The published values are for dSprites; beside another data set's scores they would compare nothing.
+        if (dSpritesLike)
+        {
+            foreach (var p in PublishedScores.DSprites)
+            {
+                text.AppendLine($"| {p.Model} (published: unsupervised, real dSprites, {p.Source}) | {F(p.Mig)} | {F(p.Sap)} | {F(p.DciDisentanglement)} | – | – | – | {F(p.FactorVae)} | – | – | – | – | – | – |");
+            }
         }
 
         text.AppendLine();
@@ -149,15 +150,10 @@ internal static class EvaluationMarkdown
             }
         }
 
-        // The published values are for dSprites; beside another data set's scores they would compare nothing.
-        if (dSpritesLike)
-        {
-            text.AppendLine();
-            text.AppendLine("Published dSprites values of unsupervised models (best reported, InfoGAN-CR Table 1): " + string.Join("; ", s_published.Select(p => $"{p.Model}: {p.Values}")) + ".");
-        }
-
         return text.ToString();
     }
 
     private static string F(double value) => value.ToString("0.000", CultureInfo.InvariantCulture);
+
+    private static string F(double? value) => value is double v ? F(v) : "–";
 }
