@@ -259,6 +259,9 @@ public class LatentExplorerTests(Xunit.Abstractions.ITestOutputHelper output)
         var background = report.Control.Single(c => c.Attribute == "background_color");
         output.WriteLine($"background: {background}; validity {report.InterpolationValidity}; {report.Disentanglement}");
         Assert.True(background.SwapTarget >= 0.8, $"background swaps reaching the donor's colour: {background.SwapTarget:P0}");
+        // Three quarters of the way to the donor's chunk the background mostly reads as the donor's colour already,
+        // and less often than a full swap does.
+        Assert.True(background.InterpolationTarget >= 0.5 && background.InterpolationTarget <= background.SwapTarget + 0.05, $"three-quarter interpolations reaching the donor's colour: {background.InterpolationTarget:P0} (swaps {background.SwapTarget:P0})");
         // Every one of letter, size, font and font colour must read as before: by chance that is ~1.6 %
         // (1/4 · 1/2 · 1/2 · 1/4); the blurry 16×16 outputs after 600 steps reach about 24 %.
         Assert.True(background.SwapOthersKept >= 0.15, $"background swaps keeping every other attribute: {background.SwapOthersKept:P0}");

@@ -80,11 +80,11 @@ internal static class EvaluationMarkdown
         }
 
         text.AppendLine();
-        text.AppendLine("Per attribute (swap target / swap others kept / half-way interpolation others kept):");
+        text.AppendLine("Per attribute (swap target / swap others kept / half-way interpolation others kept / three-quarter interpolation target):");
         text.AppendLine();
         foreach (var report in reports)
         {
-            text.AppendLine($"- {report.Model}: " + string.Join("; ", report.Control.Select(c => $"{c.Attribute} {F(c.SwapTarget)}/{F(c.SwapOthersKept)}/{F(c.InterpolationOthersKept)}")));
+            text.AppendLine($"- {report.Model}: " + string.Join("; ", report.Control.Select(c => $"{c.Attribute} {F(c.SwapTarget)}/{F(c.SwapOthersKept)}/{F(c.InterpolationOthersKept)}/{F(c.InterpolationTarget)}")));
         }
 
         // Which attribute "others kept" loses, against how often plain reconstructions read right at all.

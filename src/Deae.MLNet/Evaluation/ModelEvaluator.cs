@@ -10,6 +10,11 @@ namespace Deae.MLNet.Evaluation;
 /// <param name="SwapResidual">Perfect-disentanglement residual of swaps: mean L1 on the non-edited chunks after re-encoding.</param>
 /// <param name="InterpolationOthersKept">Fraction of half-way interpolations whose every other attribute reads as the original's.</param>
 /// <param name="InterpolationResidual">The residual for half-way interpolations.</param>
+/// <param name="InterpolationTarget">
+/// Fraction of interpolations three quarters of the way from the original's chunk to the donor's (α = 0.75) whose
+/// edited attribute reads as the donor's value: half-way has no target value, but an edit that moves the chunk most
+/// of the way should show the value it moves towards.
+/// </param>
 /// <param name="SwapKeptByAttribute">For each other attribute, the fraction of swaps in which it reads as the original's (which attribute a swap loses).</param>
 /// <param name="InterpolationKeptByAttribute">The same for half-way interpolations.</param>
 public sealed record AttributeControl(
@@ -19,6 +24,7 @@ public sealed record AttributeControl(
     double SwapResidual,
     double InterpolationOthersKept,
     double InterpolationResidual,
+    double InterpolationTarget,
     IReadOnlyDictionary<string, double> SwapKeptByAttribute,
     IReadOnlyDictionary<string, double> InterpolationKeptByAttribute);
 
@@ -100,8 +106,10 @@ public static class ModelEvaluator
             var halfway = chosen.Select(p => WithChunk(codes[p.X], codes[p.Y], range, 0.5f)).ToList();
             var swapImages = model.Decode(swapped);
             var halfImages = model.Decode(halfway);
+            var threeQuarterImages = model.Decode(chosen.Select(p => WithChunk(codes[p.X], codes[p.Y], range, 0.75f)).ToList());
             string attribute = layout.Attributes[k];
-            var target = oracles.Shows(attribute, swapImages, chosen.Select(p => heldOut.GetValue(p.Y, column)).ToArray());
+            var donorValues = chosen.Select(p => heldOut.GetValue(p.Y, column)).ToArray();
+            var target = oracles.Shows(attribute, swapImages, donorValues);
             var (swapKept, swapKeptBy) = OthersKept(oracles, heldOut, layout, columns, k, chosen, swapImages);
             var (halfKept, halfKeptBy) = OthersKept(oracles, heldOut, layout, columns, k, chosen, halfImages);
             control.Add(new AttributeControl(
@@ -111,6 +119,7 @@ public static class ModelEvaluator
                 Residual(model, swapImages, swapped, range),
                 halfKept,
                 Residual(model, halfImages, halfway, range),
+                oracles.Shows(attribute, threeQuarterImages, donorValues).Average(t => t ? 1.0 : 0.0),
                 swapKeptBy,
                 halfKeptBy));
 
