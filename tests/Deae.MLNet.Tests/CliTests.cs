@@ -146,6 +146,8 @@ public class CliTests
         Assert.Equal((Side(6), Side(2)), (SkiaSharp.SKBitmap.DecodeBounds(temp.Combine("interp.png")).Width, SkiaSharp.SKBitmap.DecodeBounds(temp.Combine("interp.png")).Height));
         Refused(["synthesize", "-m", withUdvs, "-d", manifest, "-o", temp.Combine("both.png"), "-a", "background_color", "--interpolate", "--to", "silver"], "exactly one of --to");
         Refused(["synthesize", "-m", model, "-d", manifest, "-o", temp.Combine("no-udv.png"), "-a", "background_color", "--to", "silver"], "no UDVs");
+        Refused(["synthesize", "-m", withUdvs, "-d", manifest, "-o", temp.Combine("bad.png"), "-a", "colour", "--to", "silver"], "'colour'");
+        Refused(["synthesize", "-m", withUdvs, "-d", manifest, "-o", temp.Combine("bad.png"), "-a", "background_color", "--to", "navy"], "no value 'navy'");
 
         // On the full latent, with k chosen: the spaces say so, and synthesis uses them as any other.
         string fullLatent = temp.Combine("m-full.deae");
