@@ -116,8 +116,35 @@ internal static class ExploreCommands
             var codes = kept.Select(c => candidateCodes[c]).ToList();
             var rows = new List<float[]>();
             int n = parse.GetValue(steps);
+            // --interpolate: each row's partner (an image with another value) and weight seed, drawn in row order,
+            // and the partners encoded in one batch.
             var partners = new List<int>();
-            var random = new Random(parse.GetValue(seed));
+            var weightSeeds = new List<int>();
+            float[][] partnerCodes = [];
+            if (interpolating)
+            {
+                var random = new Random(parse.GetValue(seed));
+                var othersOf = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+                foreach (int pick in picks)
+                {
+                    string own = images.GetValue(pick, column);
+                    if (!othersOf.TryGetValue(own, out var others))
+                    {
+                        others = othersOf[own] = Enumerable.Range(0, images.Count).Where(i => images.GetValue(i, column) != own).ToList();
+                    }
+
+                    if (others.Count == 0)
+                    {
+                        throw new ArgumentException($"--data: every image has {name} '{own}'; there is nothing to interpolate towards.");
+                    }
+
+                    partners.Add(others[random.Next(others.Count)]);
+                    weightSeeds.Add(random.Next());
+                }
+
+                partnerCodes = loaded.Encode(partners.Select(i => images.GetPixels(i).ToArray()).ToList());
+            }
+
             for (int r = 0; r < codes.Count; r++)
             {
                 var code = codes[r];
@@ -132,17 +159,7 @@ internal static class ExploreCommands
                 }
                 else
                 {
-                    string own = images.GetValue(picks[r], column);
-                    var others = Enumerable.Range(0, images.Count).Where(i => images.GetValue(i, column) != own).ToList();
-                    if (others.Count == 0)
-                    {
-                        throw new ArgumentException($"--data: every image has {name} '{own}'; there is nothing to interpolate towards.");
-                    }
-
-                    int partner = others[random.Next(others.Count)];
-                    partners.Add(partner);
-                    var partnerCode = loaded.Encode([images.GetPixels(partner).ToArray()])[0];
-                    rows.AddRange(AttributeInterpolation.Random(loaded.Layout, code, partnerCode, name, n, parse.GetValue(mode), random.Next()));
+                    rows.AddRange(AttributeInterpolation.Random(loaded.Layout, code, partnerCodes[r], name, n, parse.GetValue(mode), weightSeeds[r]));
                 }
             }
 

@@ -45,8 +45,17 @@ public static class AttributeInterpolation
         return Enumerable.Range(0, count).Select(_ =>
         {
             var code = (float[])from.Clone();
-            float alpha = mode == InterpolationMode.Linear ? (float)random.NextDouble() : 0;
-            Mix(code, from, to, range, () => mode == InterpolationMode.Linear ? alpha : (float)random.NextDouble());
+            Func<float> perDimension = () => (float)random.NextDouble();
+            if (mode == InterpolationMode.Linear)
+            {
+                float alpha = perDimension();
+                Mix(code, from, to, range, () => alpha);
+            }
+            else
+            {
+                Mix(code, from, to, range, perDimension);
+            }
+
             return code;
         }).ToArray();
     }
