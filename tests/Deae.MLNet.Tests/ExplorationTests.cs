@@ -140,6 +140,10 @@ public class LatentExplorerTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.Contains("no value 'navy'", Assert.Throws<ArgumentException>(() => explorer.MoveTowards(layout, code, "background_color", "navy", 3)).Message);
         Assert.Contains("'navy'", Assert.Throws<ArgumentException>(() => explorer.JumpToCentre(layout, code, "background_color", "navy")).Message);
         Assert.Contains("no value 'navy'", Assert.Throws<ArgumentException>(() => explorer.Mine(layout, code, "background_color", [("silver", 1f), ("navy", 1f)], 3, 0.5f)).Message);
+        var cancelling = Assert.Throws<ArgumentException>(() => explorer.Mine(layout, code, "background_color", [("silver", 1f), ("cyan", 0.5f), ("silver", -1f), ("cyan", -0.5f)], 3, 0.5f)).Message;
+        Assert.Contains("Attribute 'background_color': the combination +1 silver +0.5 cyan -1 silver -0.5 cyan of unit directions is zero", cancelling);
+        Assert.Contains("'background_color'", Assert.Throws<ArgumentOutOfRangeException>(() => explorer.Mine(layout, code, "background_color", [("silver", 1f)], 3, 0f)).Message);
+        Assert.Contains("'background_color'", Assert.Throws<ArgumentOutOfRangeException>(() => explorer.Mine(layout, code, "background_color", [("silver", 1f)], 3, float.NaN)).Message);
         var unknown = Assert.Throws<ArgumentException>(() => explorer.JumpToCentre(layout, code, "font_color", "red")); // not fitted
         Assert.Contains("no attribute 'font_color'", unknown.Message);
         Assert.Contains("background_color", unknown.Message);

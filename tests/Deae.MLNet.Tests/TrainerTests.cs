@@ -186,6 +186,16 @@ public class TrainerTests
         using var other = new DeaeNetwork(wider, variational: false);
         var mismatch = Assert.Throws<InvalidDataException>(() => DeaeModel.WeightsFromBytes(other, DeaeModel.WeightsToBytes(model.Network), path));
         Assert.Contains($"'{path}' holds weights of a different architecture", mismatch.Message);
+
+        // A header whose checksum holds but whose layout does not sum to its latent dimension is refused, naming the file.
+        var (_, sections) = SectionedFile.Read(path, DeaeModel.FileMagic, DeaeModel.FileVersion);
+        var header = System.Text.Json.Nodes.JsonNode.Parse(sections[0])!;
+        header["latent_dimension"] = header["latent_dimension"]!.GetValue<int>() + 1;
+        sections[0] = System.Text.Encoding.UTF8.GetBytes(header.ToJsonString());
+        string inconsistent = temp.Combine("inconsistent.deae");
+        SectionedFile.Write(inconsistent, DeaeModel.FileMagic, DeaeModel.FileVersion, sections, overwrite: false);
+        var headerError = Assert.Throws<InvalidDataException>(() => DeaeModel.Load(inconsistent, "cpu")).Message;
+        Assert.Contains($"'{inconsistent}' has an inconsistent model header", headerError);
     }
 
     /// <summary>Trains the tiny set for <paramref name="steps"/> steps with a checkpoint at the end; returns its bytes.</summary>

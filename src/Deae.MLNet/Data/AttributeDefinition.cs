@@ -33,6 +33,7 @@ public sealed class AttributeDefinition
     /// <summary>The label (index) of <paramref name="value"/>; throws naming the attribute if it is unknown.</summary>
     public int IndexOf(string value)
     {
+        ArgumentNullException.ThrowIfNull(value);
         for (int i = 0; i < Values.Count; i++)
         {
             if (string.Equals(Values[i], value, StringComparison.Ordinal))

@@ -112,6 +112,7 @@ public sealed class ImageDataset
     /// <summary>The index of the attribute named <paramref name="name"/>; throws naming it if there is none.</summary>
     public int AttributeIndex(string name)
     {
+        ArgumentNullException.ThrowIfNull(name);
         for (int a = 0; a < Attributes.Count; a++)
         {
             if (string.Equals(Attributes[a].Name, name, StringComparison.Ordinal))

@@ -27,6 +27,8 @@ public readonly record struct NamedColor(string Name, byte R, byte G, byte B)
     /// <param name="option">The option the name came from, for the error message.</param>
     public static NamedColor Parse(string name, string option)
     {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(option);
         foreach (var color in All)
         {
             if (string.Equals(color.Name, name, StringComparison.OrdinalIgnoreCase))

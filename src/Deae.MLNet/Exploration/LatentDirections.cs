@@ -168,19 +168,36 @@ public static class LatentDirections
     public static float[] Combine(IEnumerable<(float[] Direction, float Weight)> terms)
     {
         ArgumentNullException.ThrowIfNull(terms);
+        var (sum, _) = WeightedSum(terms);
+        return Normalise(sum, "the combined direction");
+    }
+
+    /// <summary>
+    /// The weighted sum of <paramref name="terms"/> (not normalised), and whether the weights cancel: the sum's
+    /// length is at most 1e-4 of the sum of the weights' magnitudes (of unit directions, e.g. v_a − v_a).
+    /// </summary>
+    internal static (float[] Sum, bool Cancels) WeightedSum(IEnumerable<(float[] Direction, float Weight)> terms)
+    {
         float[]? sum = null;
+        double magnitude = 0;
         foreach (var (direction, weight) in terms)
         {
             ArgumentNullException.ThrowIfNull(direction, nameof(terms));
             sum ??= new float[direction.Length];
             CheckSameLength(sum, direction, "A direction to combine");
+            magnitude += Math.Abs(weight) * Math.Sqrt(Dot(direction, direction));
             for (int d = 0; d < sum.Length; d++)
             {
                 sum[d] += weight * direction[d];
             }
         }
 
-        return Normalise(sum ?? throw new ArgumentException("No directions to combine.", nameof(terms)), "the combined direction");
+        if (sum is null)
+        {
+            throw new ArgumentException("No directions to combine.", nameof(terms));
+        }
+
+        return (sum, Math.Sqrt(Dot(sum, sum)) <= 1e-4 * magnitude);
     }
 
     private static void CheckSameLength(float[] reference, float[] other, string what)
@@ -210,7 +227,7 @@ public static class LatentDirections
         }
     }
 
-    private static float[] Normalise(IReadOnlyList<float> vector, string what)
+    internal static float[] Normalise(IReadOnlyList<float> vector, string what)
     {
         double norm = Math.Sqrt(vector.Sum(v => (double)v * v));
         if (norm < 1e-9)

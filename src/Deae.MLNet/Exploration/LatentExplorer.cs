@@ -138,7 +138,11 @@ public sealed class LatentExplorer
         return Path(code, range, direction, distance, steps);
     }
 
-    /// <summary><paramref name="code"/> with <paramref name="attribute"/>'s chunk replaced by <paramref name="value"/>'s centre.</summary>
+    /// <summary>
+    /// <paramref name="code"/> with <paramref name="attribute"/>'s chunk replaced by <paramref name="value"/>'s centre.
+    /// A code that already has <paramref name="value"/> is not refused (unlike <see cref="MoveTowards"/>, which
+    /// needs a direction away from the current value): it is snapped to the value's centre.
+    /// </summary>
     public float[] JumpToCentre(LatentLayout layout, float[] code, string attribute, string value)
     {
         ArgumentNullException.ThrowIfNull(layout);
@@ -166,10 +170,21 @@ public sealed class LatentExplorer
         ArgumentNullException.ThrowIfNull(code);
         ArgumentNullException.ThrowIfNull(combination);
         ArgumentOutOfRangeException.ThrowIfLessThan(steps, 2);
+        if (!float.IsFinite(stepSize) || stepSize <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(stepSize), stepSize, $"Attribute '{attribute}': the step size must be a positive finite distance.");
+        }
+
         var space = Space(attribute);
         var range = ChunkOf(layout, code, attribute, space);
-        var direction = LatentDirections.Combine(combination.Select(t => (Direction(space, attribute, t.Value), t.Weight)));
-        return Path(code, range, direction, stepSize * (steps - 1), steps);
+        var terms = combination.ToList();
+        var (sum, cancels) = LatentDirections.WeightedSum(terms.Select(t => (Direction(space, attribute, t.Value), t.Weight)));
+        if (cancels)
+        {
+            throw new ArgumentException($"Attribute '{attribute}': the combination {string.Join(" ", terms.Select(t => $"{t.Weight:+0.###;-0.###} {t.Value}"))} of unit directions is zero; there is no direction to move along.", nameof(combination));
+        }
+
+        return Path(code, range, LatentDirections.Normalise(sum, "the combined direction"), stepSize * (steps - 1), steps);
     }
 
     /// <summary>The value of <paramref name="attribute"/> whose centre is nearest to <paramref name="code"/>'s chunk (or to the whole code, for a full-latent space).</summary>

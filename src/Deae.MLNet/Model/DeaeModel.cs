@@ -192,14 +192,28 @@ public sealed class DeaeModel : IDisposable
         }
 
         var header = ModelHeader.FromBytes(sections[0], path);
-        var architecture = header.Architecture();
-        var layout = LatentLayout.Parse(header.Layout, header.LatentDimension);
         var target = DeviceSelection.Resolve(device);
-        var network = new DeaeNetwork(architecture, header.Kind == ModelKind.BetaVae);
+        DeaeArchitecture architecture;
+        LatentLayout layout;
+        List<AttributeDefinition> attributes;
+        DeaeNetwork network;
+        try
+        {
+            architecture = header.Architecture();
+            layout = LatentLayout.Parse(header.Layout, header.LatentDimension);
+            attributes = header.AttributeDefinitions(layout);
+            network = new DeaeNetwork(architecture, header.Kind == ModelKind.BetaVae);
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidDataException)
+        {
+            // The checksum held, so the header was written this way (by hand, or by a mixed-up tool): say which file.
+            throw new InvalidDataException($"'{path}' has an inconsistent model header: {ex.Message}", ex);
+        }
+
         WeightsFromBytes(network, sections[1], path);
         network.to(target);
         network.eval();
-        return new DeaeModel(header.Kind, architecture, layout, header.AttributeDefinitions(layout), network, target, header.Steps)
+        return new DeaeModel(header.Kind, architecture, layout, attributes, network, target, header.Steps)
         {
             Explorer = sections.Count == 3 ? Exploration.LatentExplorer.FromJson(sections[2], path) : null,
         };

@@ -24,7 +24,12 @@ public static class OnnxExporter
     public const string ChunkPrefix = "latent_";
 
     /// <summary>The encoder output holding attribute <paramref name="attribute"/>'s chunk [N, size].</summary>
-    public static string ChunkOutput(string attribute, string prefix = ChunkPrefix) => prefix + attribute;
+    public static string ChunkOutput(string attribute, string prefix = ChunkPrefix)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(attribute);
+        ArgumentNullException.ThrowIfNull(prefix);
+        return prefix + attribute;
+    }
 
     /// <summary>The encoder as ONNX bytes.</summary>
     /// <param name="model">The trained model.</param>

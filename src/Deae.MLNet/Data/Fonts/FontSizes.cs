@@ -9,6 +9,7 @@ public static class FontSizes
     /// <summary>The em size of <paramref name="name"/> as a fraction of the canvas side.</summary>
     public static float Fraction(string name) => name switch
     {
+        null => throw new ArgumentNullException(nameof(name)),
         "small" => 0.5f,
         "medium" => 0.7f,
         "large" => 0.9f,

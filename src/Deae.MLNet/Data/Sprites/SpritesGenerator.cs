@@ -142,6 +142,7 @@ public static class SpritesGenerator
     /// </summary>
     public static int RotationalSymmetry(string shape) => shape switch
     {
+        null => throw new ArgumentNullException(nameof(shape)),
         "square" => 4,
         "ellipse" => 2,
         "heart" => 1,
