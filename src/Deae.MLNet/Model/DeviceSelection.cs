@@ -22,7 +22,7 @@ public static class DeviceSelection
             return CPU;
         }
 
-        if (value.StartsWith("cuda", StringComparison.Ordinal))
+        if (value == "cuda" || (value.StartsWith("cuda:", StringComparison.Ordinal) && int.TryParse(value.AsSpan(5), System.Globalization.NumberStyles.None, null, out _)))
         {
             if (!CudaAvailable())
             {
@@ -35,9 +35,14 @@ public static class DeviceSelection
         throw new ArgumentException($"Device '{option}' is not auto, cpu or cuda[:index].");
     }
 
-    /// <summary>Whether TorchSharp can use a CUDA GPU in this process (false with the CPU backend).</summary>
+    /// <summary>
+    /// Whether TorchSharp can use a CUDA GPU in this process (false with the CPU backend). Loads the native
+    /// backend first (<see cref="TorchRuntime.EnsureLoaded"/>): asking TorchSharp before the libstdc++ remedy
+    /// ran would fail its type initialiser for the rest of the process on systems that need the remedy.
+    /// </summary>
     public static bool CudaAvailable()
     {
+        TorchRuntime.EnsureLoaded();
         try
         {
             return cuda.is_available();
