@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Deae.MLNet.Data;
 using Deae.MLNet.Data.Fonts;
+using Deae.MLNet.Evaluation;
 using Deae.MLNet.Model;
 using Deae.MLNet.Onnx;
 
@@ -287,6 +288,42 @@ public class CliTests
             var result = Deae(TinyTraining(manifest, temp.Combine($"run{run}.deae")));
             Assert.True(result.ExitCode == 0, $"run {run}: {result.Error}");
         }
+    }
+
+    [SlowFact]
+    public void EvaluateComparesEveryKindOnTheSpritesLikeSetBesideThePublishedScores()
+    {
+        using var temp = new TempFolder();
+        string folder = temp.Combine("sprites"), json = temp.Combine("sprites.json"), markdown = temp.Combine("sprites.md");
+        var generated = Deae(["generate", "sprites", "-o", folder, "--image-size", "16", "--scales", "2", "--orientations", "4", "--positions", "4", "--max-images", "300"]);
+        Assert.True(generated.ExitCode == 0, generated.Error);
+        var run = Deae(["evaluate", "-d", Path.Combine(folder, "manifest.csv"), "--steps", "2", "--width", "4", "--hidden", "32", "--latent", "10", "--pairs", "10", "--json", json, "--markdown", markdown]);
+        Assert.True(run.ExitCode == 0, run.Error);
+
+        // The default comparison is all four kinds, each scored on the same held-out images; sprites have no
+        // colours, so no interpolation validity, and every attribute is controlled and read by the oracles.
+        using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllText(json));
+        var root = document.RootElement;
+        var reports = root.GetProperty("models").EnumerateArray().ToList();
+        Assert.Equal(["Deae", "GslAe", "BetaVae", "Autoencoder"], reports.Select(r => r.GetProperty("Model").GetString()));
+        string[] factors = ["shape", "scale", "orientation", "pos_x", "pos_y"];
+        foreach (var report in reports)
+        {
+            Assert.Equal(System.Text.Json.JsonValueKind.Null, report.GetProperty("InterpolationValidity").ValueKind);
+            var control = report.GetProperty("Control").EnumerateArray().ToList();
+            Assert.Equal(factors, control.Select(c => c.GetProperty("Attribute").GetString()));
+            Assert.All(control, c => Assert.InRange(c.GetProperty("SwapTarget").GetDouble(), 0, 1));
+            Assert.InRange(report.GetProperty("Disentanglement").GetProperty("Mig").GetDouble(), 0, 1);
+        }
+
+        Assert.All(root.GetProperty("oracle_accuracy").EnumerateObject(), a => Assert.InRange(a.Value.GetDouble(), 0, 1));
+
+        // The published dSprites scores travel with the report and sit beside ours in the table.
+        var published = root.GetProperty("published").EnumerateArray().Select(p => p.GetProperty("Model").GetString()).ToList();
+        Assert.Equal(PublishedScores.DSprites.Select(p => p.Model), published);
+        string table = File.ReadAllText(markdown);
+        Assert.All(PublishedScores.DSprites, p => Assert.Contains($"| {p.Model} (published: unsupervised, real dSprites, {p.Source}) |", table));
+        Assert.All(["Deae", "GslAe", "BetaVae", "Autoencoder"], kind => Assert.Contains($"| {kind} |", table));
     }
 
     [SlowFact]
