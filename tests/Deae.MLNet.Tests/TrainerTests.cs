@@ -543,32 +543,34 @@ public class TrainerTests
 
 public class TrainerCancellationTests
 {
-    [Fact]
-    public void CancellationStopsBetweenStepsAndTheCheckpointResumes()
+    [Theory]
+    [InlineData(1, 4, 4)] // the newest checkpoint holds 3 updates: step 4's loss showed them finite
+    [InlineData(3, 8, 7)] // every third step: the newest holds 6 updates, written during step 7
+    public void CancellationStopsBetweenStepsAndTheNewestCheckpointResumes(int every, int cancelAfter, int firstResumedStep)
     {
         var data = TrainerTests.Tiny();
         using var temp = new TempFolder();
         using var cancellation = new CancellationTokenSource();
         var options = TrainerTests.TinyOptions(10);
-        options.CheckpointEvery = 1;
+        options.CheckpointEvery = every;
         options.CheckpointPath = temp.Combine("run.ckpt");
         var steps = new List<int>();
         var progress = new SynchronousProgress<TrainingProgress>(p =>
         {
             steps.Add(p.Step);
-            if (p.Step == 4)
+            if (p.Step == cancelAfter)
             {
                 cancellation.Cancel();
             }
         });
         Assert.ThrowsAny<OperationCanceledException>(() => DeaeTrainer.Train(data, options, progress, cancellation.Token));
-        Assert.Equal(4, steps[^1]); // stopped before step 5, not at the end of the run
+        Assert.Equal(cancelAfter, steps[^1]); // stopped before the next step, not at the end of the run
 
         var resumedSteps = new List<int>();
         using var resumed = DeaeTrainer.Resume(data, options, temp.Combine("run.ckpt"), new SynchronousProgress<TrainingProgress>(p => resumedSteps.Add(p.Step)));
-        // A checkpoint is written once the next step's loss shows its weights finite, so the newest one holds
-        // 3 updates: the resumed run redoes step 4 and goes on to the end.
-        Assert.Equal([4, 5, 6, 7, 8, 9, 10], resumedSteps);
+        // A checkpoint is written once the next step's loss shows its weights finite, so the resumed run
+        // redoes the steps after the newest checkpoint's and goes on to the end.
+        Assert.Equal(Enumerable.Range(firstResumedStep, 10 - firstResumedStep + 1), resumedSteps);
         using var straight = DeaeTrainer.Train(data, TrainerTests.TinyOptions(10));
         Assert.Equal(10, resumed.TrainedSteps);
         Assert.Equal(DeaeModel.WeightsToBytes(straight.Network), DeaeModel.WeightsToBytes(resumed.Network));
