@@ -80,4 +80,44 @@ public class InterpolationTests
         // Every attribute is interpolated in some group.
         Assert.Equal(3, attribute.Distinct().Count());
     }
+    [Fact]
+    public void SeveralInterpolationsPerGroupEachStartFromTheirOwnGroupsCentreAndPartners()
+    {
+        TorchRuntime.EnsureLoaded();
+        var options = TrainerTests.TinyOptions(1);
+        options.Architecture.LatentDimension = Layout.Dimension;
+        options.InterpolationsPerGroup = 3;
+        using var scope = NewDisposeScope();
+        using var network = new DeaeNetwork(options.Architecture, variational: false);
+        using var generator = new Generator(3);
+        using var objective = new DeaeObjective(network, Layout, options, CPU, generator);
+        const int groups = 8;
+        int z = Layout.Dimension;
+        // Group g's centre is −(g + 1) everywhere and its partners 100 (g + 1) + k: a row taken from another
+        // group, or a target from another group, cannot pass for its own.
+        var centre = arange(1, groups + 1, dtype: float32).neg().view(groups, 1).expand(groups, z).contiguous();
+        var partners = (arange(1, groups + 1, dtype: float32).view(groups, 1, 1) * 100 + arange(0, 3, dtype: float32).view(1, 3, 1)).expand(groups, 3, z).contiguous();
+        var (latents, mask, target) = objective.Interpolations(centre, partners);
+
+        Assert.Equal([groups * 3, z], latents.shape);
+        var rows = latents.data<float>().ToArray();
+        var masks = mask.data<float>().ToArray();
+        var targets = target.data<float>().ToArray();
+        for (int r = 0; r < groups * 3; r++)
+        {
+            float own = -(r / 3 + 1), farthest = (100 * (r / 3 + 1)) + 2;
+            for (int d = 0; d < z; d++)
+            {
+                Assert.Equal(own, targets[(r * z) + d]);
+                if (masks[(r * z) + d] == 0)
+                {
+                    Assert.Equal(own, rows[(r * z) + d]);
+                }
+                else
+                {
+                    Assert.InRange(rows[(r * z) + d], own, farthest);
+                }
+            }
+        }
+    }
 }

@@ -60,14 +60,19 @@ public class TrainerTests
             TorchSharp.torch.manual_seed(5);
             Network = new DeaeNetwork(options.Architecture, variational: false);
             _frozen = DeaeTrainer.FrozenCopyFor(options, Network, TorchSharp.torch.CPU);
-            var layout = LatentLayout.Equal(_data.Attributes.Select(a => a.Name).ToList(), options.Architecture.LatentDimension);
-            _objective = new DeaeObjective(Network, layout, options, TorchSharp.torch.CPU, _generator, _frozen);
+            Layout = LatentLayout.Equal(_data.Attributes.Select(a => a.Name).ToList(), options.Architecture.LatentDimension);
+            _objective = new DeaeObjective(Network, Layout, options, TorchSharp.torch.CPU, _generator, _frozen);
             var indices = new int[2 * 6];
             new GroupSampler(_data, [0, 1, 2, 3, 4]).Sample(2, new Random(1), indices);
             _images = PixelCodec.ToTensor(_data, indices, options.Architecture.Output, TorchSharp.torch.CPU);
         }
 
         public DeaeNetwork Network { get; }
+
+        public LatentLayout Layout { get; }
+
+        /// <summary>The two groups' images, [12, C, H, W]: centre, P_1 … P_5, centre, P_1 … P_5.</summary>
+        public TorchSharp.torch.Tensor Images => _images;
 
         public (TorchSharp.torch.Tensor Total, Dictionary<string, TorchSharp.torch.Tensor> Terms) Compute(int step)
         {
@@ -111,6 +116,48 @@ public class TrainerTests
         other.Seed = 2;
         using var differentRun = DeaeTrainer.Train(data, other);
         Assert.NotEqual(Weights(straight), Weights(differentRun));
+    }
+
+    [Fact]
+    public void TheSwapTermAveragesBothSwapDirectionsAndTheRecombinationEachAgainstTheImageItMustGive()
+    {
+        using var objective = new TinyObjective(TinyOptions(1, ModelKind.GslAe));
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        var (_, terms) = objective.Compute(0);
+        Assert.Equal(["recon", "swap"], terms.Keys.Order());
+
+        // The same latents built by hand from the paper's definition, one image at a time.
+        var layout = objective.Layout;
+        int m = layout.Count, z = layout.Dimension;
+        var codes = objective.Network.Encoder.forward(objective.Images).data<float>().ToArray();
+        float[] Code(int row) => codes[(row * z)..((row + 1) * z)];
+        float[] WithChunk(float[] target, float[] donor, int k)
+        {
+            var result = target.ToArray();
+            donor.AsSpan(layout.Range(k)).CopyTo(result.AsSpan(layout.Offset(k)));
+            return result;
+        }
+
+        var latents = new List<(float[] Code, int Image, int Part)>();
+        for (int centre = 0; centre < 2 * (m + 1); centre += m + 1)
+        {
+            var recombined = new float[z];
+            for (int k = 0; k < m; k++)
+            {
+                int partner = centre + 1 + k; // P_k shares attribute k with C: swapping chunk k changes neither
+                latents.Add((WithChunk(Code(centre), Code(partner), k), centre, 0));
+                latents.Add((WithChunk(Code(partner), Code(centre), k), partner, 1));
+                recombined = WithChunk(recombined, Code(partner), k);
+            }
+
+            latents.Add((recombined, centre, 2)); // every P_k's chunk k together must give C
+        }
+
+        var decoded = objective.Network.Decoder.forward(TorchSharp.torch.tensor(latents.SelectMany(l => l.Code).ToArray(), [latents.Count, z]));
+        var targets = objective.Images.index_select(0, TorchSharp.torch.tensor(latents.Select(l => (long)l.Image).ToArray()));
+        var perImage = (decoded - targets).square().mean([1, 2, 3]).data<float>().ToArray();
+        double Part(int part) => Enumerable.Range(0, latents.Count).Where(i => latents[i].Part == part).Average(i => (double)perImage[i]);
+        Assert.Equal((Part(0) + Part(1) + Part(2)) / 3, terms["swap"].item<float>(), 5);
     }
 
     [Fact]
