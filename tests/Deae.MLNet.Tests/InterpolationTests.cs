@@ -80,6 +80,7 @@ public class InterpolationTests
         // Every attribute is interpolated in some group.
         Assert.Equal(3, attribute.Distinct().Count());
     }
+
     [Fact]
     public void SeveralInterpolationsPerGroupEachStartFromTheirOwnGroupsCentreAndPartners()
     {
