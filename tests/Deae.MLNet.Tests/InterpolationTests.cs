@@ -20,25 +20,30 @@ public class InterpolationTests
     /// </summary>
     private static (float[] Latents, float[] Targets, int[] Attribute) Interpolate(InterpolationMode mode)
     {
+        const int groups = 64;
+        int z = Layout.Dimension;
+        var (latents, masks, targets) = Interpolations(mode, 1, () => (zeros(groups, z), arange(1, 4, dtype: float32).view(1, 3, 1).expand(groups, 3, z).contiguous()));
+        var attribute = Enumerable.Range(0, groups)
+            .Select(g => Enumerable.Range(0, Layout.Count).Single(k => Layout.Mask(k).AsSpan().SequenceEqual(masks.AsSpan(g * z, z))))
+            .ToArray();
+        return (latents, targets, attribute);
+    }
+
+    /// <summary>The objective's interpolations of the codes <paramref name="codes"/> makes (centre [G, z], partners [G, 3, z]), flat: latents, chunk masks and targets.</summary>
+    private static (float[] Latents, float[] Masks, float[] Targets) Interpolations(InterpolationMode mode, int perGroup, Func<(Tensor Centre, Tensor Partners)> codes)
+    {
         TorchRuntime.EnsureLoaded();
         var options = TrainerTests.TinyOptions(1);
         options.Architecture.LatentDimension = Layout.Dimension;
         options.Interpolation = mode;
+        options.InterpolationsPerGroup = perGroup;
         using var scope = NewDisposeScope();
         using var network = new DeaeNetwork(options.Architecture, variational: false);
         using var generator = new Generator(3);
         using var objective = new DeaeObjective(network, Layout, options, CPU, generator);
-        const int groups = 64;
-        int z = Layout.Dimension;
-        var centre = zeros(groups, z);
-        var partners = arange(1, 4, dtype: float32).view(1, 3, 1).expand(groups, 3, z).contiguous();
+        var (centre, partners) = codes();
         var (latents, mask, target) = objective.Interpolations(centre, partners);
-
-        var masks = mask.data<float>().ToArray();
-        var attribute = Enumerable.Range(0, groups)
-            .Select(g => Enumerable.Range(0, Layout.Count).Single(k => Layout.Mask(k).AsSpan().SequenceEqual(masks.AsSpan(g * z, z))))
-            .ToArray();
-        return (latents.data<float>().ToArray(), target.data<float>().ToArray(), attribute);
+        return (latents.data<float>().ToArray(), mask.data<float>().ToArray(), target.data<float>().ToArray());
     }
 
     [Theory]
@@ -84,26 +89,15 @@ public class InterpolationTests
     [Fact]
     public void SeveralInterpolationsPerGroupEachStartFromTheirOwnGroupsCentreAndPartners()
     {
-        TorchRuntime.EnsureLoaded();
-        var options = TrainerTests.TinyOptions(1);
-        options.Architecture.LatentDimension = Layout.Dimension;
-        options.InterpolationsPerGroup = 3;
-        using var scope = NewDisposeScope();
-        using var network = new DeaeNetwork(options.Architecture, variational: false);
-        using var generator = new Generator(3);
-        using var objective = new DeaeObjective(network, Layout, options, CPU, generator);
         const int groups = 8;
         int z = Layout.Dimension;
         // Group g's centre is −(g + 1) everywhere and its partners 100 (g + 1) + k: a row taken from another
         // group, or a target from another group, cannot pass for its own.
-        var centre = arange(1, groups + 1, dtype: float32).neg().view(groups, 1).expand(groups, z).contiguous();
-        var partners = (arange(1, groups + 1, dtype: float32).view(groups, 1, 1) * 100 + arange(0, 3, dtype: float32).view(1, 3, 1)).expand(groups, 3, z).contiguous();
-        var (latents, mask, target) = objective.Interpolations(centre, partners);
+        var (rows, masks, targets) = Interpolations(InterpolationMode.PerDimensionUniform, 3, () => (
+            arange(1, groups + 1, dtype: float32).neg().view(groups, 1).expand(groups, z).contiguous(),
+            ((arange(1, groups + 1, dtype: float32).view(groups, 1, 1) * 100) + arange(0, 3, dtype: float32).view(1, 3, 1)).expand(groups, 3, z).contiguous()));
 
-        Assert.Equal([groups * 3, z], latents.shape);
-        var rows = latents.data<float>().ToArray();
-        var masks = mask.data<float>().ToArray();
-        var targets = target.data<float>().ToArray();
+        Assert.Equal(groups * 3 * z, rows.Length);
         for (int r = 0; r < groups * 3; r++)
         {
             float own = -(r / 3 + 1), farthest = (100 * (r / 3 + 1)) + 2;
