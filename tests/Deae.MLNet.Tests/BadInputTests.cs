@@ -50,6 +50,7 @@ public class BadInputTests
         Assert.Contains("48 bytes", Assert.Throws<ArgumentException>(() => ColorOracle.Background(new byte[47], 4, 4)).Message);
 
         // Directions of a chunk and of the full latent cannot be mixed.
+        Assert.Contains("the weights cancel", Assert.Throws<ArgumentException>(() => LatentDirections.Combine([([0.6f, 0.8f], 0.5f), ([0.6f, 0.8f], -0.5f)])).Message);
         var error = Assert.Throws<ArgumentException>(() => LatentDirections.Combine([([1f, 0f], 1f), ([0f, 1f, 0f], 1f)]));
         Assert.Contains("3 dimensions where 2", error.Message);
         Assert.Throws<ArgumentException>(() => LatentDirections.ProjectOut([1f, 0f], [[0f, 1f, 0f]]));

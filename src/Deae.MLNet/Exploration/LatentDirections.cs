@@ -168,7 +168,13 @@ public static class LatentDirections
     public static float[] Combine(IEnumerable<(float[] Direction, float Weight)> terms)
     {
         ArgumentNullException.ThrowIfNull(terms);
-        var (sum, _) = WeightedSum(terms);
+        var (sum, cancels) = WeightedSum(terms);
+        if (cancels)
+        {
+            // Normalising what rounding leaves of a zero sum would give a random direction.
+            throw new ArgumentException("The weighted sum of the directions is zero (the weights cancel): there is no direction to move along.", nameof(terms));
+        }
+
         return Normalise(sum, "the combined direction");
     }
 

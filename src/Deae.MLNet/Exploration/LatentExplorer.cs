@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Deae.MLNet.Data;
@@ -181,7 +182,7 @@ public sealed class LatentExplorer
         var (sum, cancels) = LatentDirections.WeightedSum(terms.Select(t => (Direction(space, attribute, t.Value), t.Weight)));
         if (cancels)
         {
-            throw new ArgumentException($"Attribute '{attribute}': the combination {string.Join(" ", terms.Select(t => $"{t.Weight:+0.###;-0.###} {t.Value}"))} of unit directions is zero; there is no direction to move along.", nameof(combination));
+            throw new ArgumentException($"Attribute '{attribute}': the combination {string.Join(" ", terms.Select(t => $"{t.Weight.ToString("+0.###;-0.###", CultureInfo.InvariantCulture)} {t.Value}"))} of unit directions is zero; there is no direction to move along.", nameof(combination));
         }
 
         return Path(code, range, LatentDirections.Normalise(sum, "the combined direction"), stepSize * (steps - 1), steps);
