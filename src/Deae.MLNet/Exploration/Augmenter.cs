@@ -46,6 +46,8 @@ public static class Augmenter
     /// probability <see cref="AugmentationOptions.Interpolation"/> and unless it is one of
     /// <see cref="AugmentationOptions.SeenValuesOnly"/>, a random mix of two images' chunks (a value between
     /// two seen ones). Labels are each attribute's dominant value; <c>Provenance</c> records the mix.
+    /// The images carry the model's attributes only: a column of <paramref name="data"/> without a latent chunk
+    /// is not controlled by the recombination, so no label for it could be trusted and none is written.
     /// </summary>
     /// <param name="model">The model whose decoder draws the images.</param>
     /// <param name="data">The images whose codes are recombined (the model's image geometry).</param>
