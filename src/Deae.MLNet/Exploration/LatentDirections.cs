@@ -165,25 +165,18 @@ public static class LatentDirections
     }
 
     /// <summary>A weighted sum of directions, unit-normalised (e.g. v_blue + v_red − v_green to mine new colours).</summary>
-    public static float[] Combine(IEnumerable<(float[] Direction, float Weight)> terms)
-    {
-        ArgumentNullException.ThrowIfNull(terms);
-        var (sum, cancels) = WeightedSum(terms);
-        if (cancels)
-        {
-            // Normalising what rounding leaves of a zero sum would give a random direction.
-            throw new ArgumentException("The weighted sum of the directions is zero (the weights cancel): there is no direction to move along.", nameof(terms));
-        }
-
-        return Normalise(sum, "the combined direction");
-    }
+    public static float[] Combine(IEnumerable<(float[] Direction, float Weight)> terms) =>
+        Combine(terms, "The weighted sum of the directions is zero (the weights cancel): there is no direction to move along.", nameof(terms));
 
     /// <summary>
-    /// The weighted sum of <paramref name="terms"/> (not normalised), and whether the weights cancel: the sum's
-    /// length is at most 1e-4 of the sum of the weights' magnitudes (of unit directions, e.g. v_a − v_a).
+    /// <see cref="Combine(IEnumerable{ValueTuple{float[], float}})"/>, refusing with <paramref name="whenCancelled"/> (an
+    /// <see cref="ArgumentException"/> for <paramref name="parameter"/>) when the weights cancel: the sum's length is
+    /// at most 1e-4 of the sum of the weights' magnitudes (of unit directions, e.g. v_a − v_a). Normalising what
+    /// rounding leaves of a zero sum would give a random direction.
     /// </summary>
-    internal static (float[] Sum, bool Cancels) WeightedSum(IEnumerable<(float[] Direction, float Weight)> terms)
+    internal static float[] Combine(IEnumerable<(float[] Direction, float Weight)> terms, string whenCancelled, string parameter)
     {
+        ArgumentNullException.ThrowIfNull(terms);
         float[]? sum = null;
         double magnitude = 0;
         foreach (var (direction, weight) in terms)
@@ -203,7 +196,12 @@ public static class LatentDirections
             throw new ArgumentException("No directions to combine.", nameof(terms));
         }
 
-        return (sum, Math.Sqrt(Dot(sum, sum)) <= 1e-4 * magnitude);
+        if (Math.Sqrt(Dot(sum, sum)) <= 1e-4 * magnitude)
+        {
+            throw new ArgumentException(whenCancelled, parameter);
+        }
+
+        return Normalise(sum, "the combined direction");
     }
 
     private static void CheckSameLength(float[] reference, float[] other, string what)
@@ -233,7 +231,7 @@ public static class LatentDirections
         }
     }
 
-    internal static float[] Normalise(IReadOnlyList<float> vector, string what)
+    private static float[] Normalise(IReadOnlyList<float> vector, string what)
     {
         double norm = Math.Sqrt(vector.Sum(v => (double)v * v));
         if (norm < 1e-9)

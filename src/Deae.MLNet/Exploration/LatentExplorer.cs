@@ -179,13 +179,12 @@ public sealed class LatentExplorer
         var space = Space(attribute);
         var range = ChunkOf(layout, code, attribute, space);
         var terms = combination.ToList();
-        var (sum, cancels) = LatentDirections.WeightedSum(terms.Select(t => (Direction(space, attribute, t.Value), t.Weight)));
-        if (cancels)
-        {
-            throw new ArgumentException($"Attribute '{attribute}': the combination {string.Join(" ", terms.Select(t => $"{t.Weight.ToString("+0.###;-0.###", CultureInfo.InvariantCulture)} {t.Value}"))} of unit directions is zero; there is no direction to move along.", nameof(combination));
-        }
-
-        return Path(code, range, LatentDirections.Normalise(sum, "the combined direction"), stepSize * (steps - 1), steps);
+        string written = string.Join(" ", terms.Select(t => $"{t.Weight.ToString("+0.###;-0.###", CultureInfo.InvariantCulture)} {t.Value}"));
+        var direction = LatentDirections.Combine(
+            terms.Select(t => (Direction(space, attribute, t.Value), t.Weight)),
+            $"Attribute '{attribute}': the combination {written} of unit directions is zero; there is no direction to move along.",
+            nameof(combination));
+        return Path(code, range, direction, stepSize * (steps - 1), steps);
     }
 
     /// <summary>The value of <paramref name="attribute"/> whose centre is nearest to <paramref name="code"/>'s chunk (or to the whole code, for a full-latent space).</summary>
