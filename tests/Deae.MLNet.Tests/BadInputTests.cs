@@ -2,6 +2,7 @@ using Deae.MLNet.Data;
 using Deae.MLNet.Data.Fonts;
 using Deae.MLNet.Evaluation;
 using Deae.MLNet.Exploration;
+using Deae.MLNet.IO;
 using Deae.MLNet.Model;
 using Deae.MLNet.Training;
 using static TorchSharp.torch;
@@ -51,6 +52,8 @@ public class BadInputTests
 
         // Directions of a chunk and of the full latent cannot be mixed.
         Assert.Contains("the weights cancel", Assert.Throws<ArgumentException>(() => LatentDirections.Combine([([0.6f, 0.8f], 0.5f), ([0.6f, 0.8f], -0.5f)])).Message);
+        Assert.Contains("the weight of direction 2 is NaN", Assert.Throws<ArgumentException>(() => LatentDirections.Combine([([0.6f, 0.8f], 0.5f), ([0.8f, 0.6f], float.NaN)])).Message);
+        Assert.Contains("has no terms", Assert.Throws<ArgumentException>(() => LatentDirections.Combine([])).Message);
         var error = Assert.Throws<ArgumentException>(() => LatentDirections.Combine([([1f, 0f], 1f), ([0f, 1f, 0f], 1f)]));
         Assert.Contains("3 dimensions where 2", error.Message);
         Assert.Throws<ArgumentException>(() => LatentDirections.ProjectOut([1f, 0f], [[0f, 1f, 0f]]));
@@ -100,6 +103,42 @@ public class BadInputTests
         Assert.Contains("The code has 6 values", shortCode.Message);
         var chunk = Assert.Throws<ArgumentException>(() => explorer.NearestValue("background_color", code));
         Assert.Contains("the chunk has 10 values; the explorer's has 2", chunk.Message);
+    }
+
+    [Fact]
+    public void AnExplorerThatDoesNotFitTheModelIsRefusedWhenSetOrLoadedNotWhenUsed()
+    {
+        var data = TrainerTests.Tiny();
+        using var model = DeaeTrainer.Train(data, TrainerTests.TinyOptions(1));
+        LatentExplorer Fitted() => LatentExplorer.Fit(model, data, ["background_color"]);
+
+        var otherLayout = Fitted();
+        otherLayout.Layout = "letter:4,size:1,font_color:1,background_color:2,font:2";
+        Assert.Contains("fitted on the latent layout letter:4,size:1", Assert.Throws<ArgumentException>(() => model.Explorer = otherLayout).Message);
+        var shortUdv = Fitted();
+        shortUdv.Attributes["background_color"].Directions["silver"] = [1f];
+        Assert.Contains("Attribute 'background_color': the UDV of 'silver' has 1 values; its chunk has 2", Assert.Throws<ArgumentException>(() => model.Explorer = shortUdv).Message);
+        var missingCentre = Fitted();
+        missingCentre.Attributes["background_color"].Centres.Remove("cyan");
+        Assert.Contains("must name the same values", Assert.Throws<ArgumentException>(() => model.Explorer = missingCentre).Message);
+        var notFinite = Fitted();
+        notFinite.Attributes["background_color"].Clusters[0][1] = float.NaN;
+        Assert.Contains("cluster centre 1 has 2 values, not all finite", Assert.Throws<ArgumentException>(() => model.Explorer = notFinite).Message);
+        Assert.Null(model.Explorer); // every refused assignment left the model as it was
+
+        // A file whose exploration section was edited (the checksum rewritten with it) is refused at load, naming the file.
+        using var temp = new TempFolder();
+        string path = temp.Combine("m.deae"), edited = temp.Combine("edited.deae");
+        model.Explorer = Fitted();
+        model.Save(path, overwrite: false);
+        var (_, sections) = SectionedFile.Read(path, DeaeModel.FileMagic, DeaeModel.FileVersion);
+        sections[2] = shortUdv.ToJson();
+        SectionedFile.Write(edited, DeaeModel.FileMagic, DeaeModel.FileVersion, sections, overwrite: false);
+        var error = Assert.Throws<InvalidDataException>(() => DeaeModel.Load(edited, "cpu").Dispose()).Message;
+        Assert.Contains($"'{edited}' has an exploration section that does not fit its model", error);
+        Assert.Contains("the UDV of 'silver'", error);
+        using var intact = DeaeModel.Load(path, "cpu");
+        Assert.Equal(model.Explorer.Attributes["background_color"].Directions["silver"], intact.Explorer!.Attributes["background_color"].Directions["silver"]);
     }
 
     [Fact]

@@ -159,6 +159,23 @@ public class CliTests
         Assert.True(movedOnFull.ExitCode == 0, movedOnFull.Error);
         Assert.Equal(Side(5), SkiaSharp.SKBitmap.DecodeBounds(temp.Combine("move-full.png")).Width);
         Refused(["udv", "-m", model, "-d", manifest, "-o", temp.Combine("m-bad.deae"), "--attributes", "colour"], "'colour'");
+        Refused(["synthesize", "-m", withUdvs, "-d", manifest, "-o", temp.Combine("unused.png"), "-a", "background_color", "--interpolate", "--conditional"], "--conditional cannot be combined with --interpolate");
+        Refused(["synthesize", "-m", withUdvs, "-d", manifest, "-o", temp.Combine("unused.png"), "-a", "background_color", "--to", "silver", "--step-size", "2"], "--step-size cannot be combined with --to");
+        Refused(["synthesize", "-m", withUdvs, "-d", manifest, "-o", temp.Combine("nan.png"), "-a", "font_color", "--mine", "red:NaN"], "--mine: 'red:NaN'");
+        Refused(["synthesize", "-m", withUdvs, "-d", manifest, "-o", temp.Combine("empty.png"), "-a", "font_color", "--mine", ","], "--mine ','");
+        Assert.False(File.Exists(temp.Combine("unused.png")));
+
+        // An attribute without a chunk of its own is explored on the full latent: its column is read from the data.
+        string noBackground = temp.Combine("no-bg.deae"), noBackgroundUdvs = temp.Combine("no-bg-udv.deae");
+        var chunkless = Deae([.. TinyTraining(manifest, noBackground, "--attributes", "letter", "size", "font_color", "font").Select(a => a == "2" ? "30" : a)]);
+        Assert.True(chunkless.ExitCode == 0, chunkless.Error);
+        Refused(["udv", "-m", noBackground, "-d", manifest, "-o", noBackgroundUdvs, "--attributes", "background_color"], "no chunk for attribute 'background_color'");
+        var fullOnly = Deae("udv", "-m", noBackground, "-d", manifest, "-o", noBackgroundUdvs, "--attributes", "background_color", "--full-latent");
+        Assert.True(fullOnly.ExitCode == 0, fullOnly.Error);
+        Assert.Contains("background_color: 4 UDVs (cyan, orange, purple, silver)", fullOnly.Output);
+        var movedWithoutChunk = Deae("synthesize", "-m", noBackgroundUdvs, "-d", manifest, "-o", temp.Combine("move-no-chunk.png"), "-a", "background_color", "--to", "silver", "--images", "2", "--steps", "3");
+        Assert.True(movedWithoutChunk.ExitCode == 0, movedWithoutChunk.Error);
+        Assert.Equal(Side(5), SkiaSharp.SKBitmap.DecodeBounds(temp.Combine("move-no-chunk.png")).Width);
 
         var augmented = Deae("augment", "-m", model, "-d", manifest, "-o", temp.Combine("aug"), "-n", "20");
         Assert.True(augmented.ExitCode == 0, augmented.Error);
@@ -169,7 +186,12 @@ public class CliTests
         var provenanceRows = global::Deae.MLNet.IO.Csv.ReadRows(Path.Combine(temp.Combine("aug-letters"), "provenance.csv")).Skip(1).ToList();
         Assert.All(provenanceRows, row => Assert.DoesNotContain("+", row[1], StringComparison.Ordinal)); // letter: a seen value
         Assert.Contains(provenanceRows, row => row[4].Contains('+', StringComparison.Ordinal)); // background: mixed
-        Refused(["augment", "-m", model, "-d", manifest, "-o", temp.Combine("aug-x"), "--seen-only", "colour"], "'colour'");
+        Refused(["augment", "-m", model, "-d", manifest, "-o", temp.Combine("aug-x"), "--seen-only", "colour"], "--seen-only 'colour'");
+        var twoSeen = Deae("augment", "-m", model, "-d", manifest, "-o", temp.Combine("aug-two"), "-n", "30", "--interpolation", "1", "--seen-only", "letter,size");
+        Assert.True(twoSeen.ExitCode == 0, twoSeen.Error);
+        Assert.All(global::Deae.MLNet.IO.Csv.ReadRows(Path.Combine(temp.Combine("aug-two"), "provenance.csv")).Skip(1), row => Assert.DoesNotContain("+", row[1] + row[2], StringComparison.Ordinal));
+        Refused(["augment", "-m", model, "-d", manifest, "-o", temp.Combine("aug-x"), "--interpolation", "NaN"], "--interpolation (NaN)");
+        Refused(["udv", "-m", model, "-d", manifest, "-o", temp.Combine("m-q.deae"), "--quantile", "0.7"], "--quantile 0.7");
     }
 
     [Fact]
@@ -481,6 +503,7 @@ public class CliTests
         Refused(["generate", "fonts", "--preset", "table1", "--letters", "AB", "-o", temp.Combine("preset")], "--letters");
         Assert.False(Directory.Exists(temp.Combine("preset")));
         Assert.DoesNotContain("training", Refused(["evaluate", "-d", manifest, "--kinds", "Deae,BetaVAEE", "--steps", "1"], "'BetaVAEE'").Output);
+        Assert.DoesNotContain("training", Refused(["evaluate", "-d", manifest, "--kinds", "Deae", "--steps", "1", "--pairs", "0"], "--pairs 0").Output);
         Refused(TinyTraining(manifest, temp.Combine("m.deae"), "--holdout", "-0.5"), "--holdout");
 
         // Data of another size than the model's is named with the size to generate, not as a byte count.

@@ -7,8 +7,10 @@ using Deae.MLNet.Training;
 
 namespace Deae.MLNet.Tests;
 
-public class LatentDirectionsTests
+public class LatentDirectionsTests(Xunit.Abstractions.ITestOutputHelper output)
 {
+    private static float Noise(Random random) => (float)(random.NextDouble() - 0.5) * 0.6f;
+
     /// <summary>Three values clustered around the first three axes of a 4-d chunk, with noise.</summary>
     private static (List<float[]> Vectors, List<string> Labels) Clusters(int perValue = 40)
     {
@@ -57,12 +59,32 @@ public class LatentDirectionsTests
     [Fact]
     public void TheScoreQuantileRefitsOnTheMostExtremeLatentsAndIsCheckedBeforeAnyFit()
     {
-        // Keeping only the most confidently scored 20 % of each side changes which latents the SVM sees, so a
-        // refitted direction differs from the one fitted on all (an ignored quantile would give the same ones).
+        // Two values apart along x, and 20 images labelled "b" that sit among the a's, a little up the y axis
+        // (label noise). They tilt the SVM fitted on every latent, which cannot put them on b's side; they score
+        // as the least confident b's, so keeping the most confidently scored 20 % of each side drops them and
+        // the refitted direction is the true one (an ignored quantile, or one that kept the least confident
+        // latents, would keep the tilt).
+        var random = new Random(6);
+        var points = new List<float[]>();
+        var values = new List<string>();
+        foreach (var (value, x, y, count) in new[] { ("a", 2f, 0f, 60), ("b", -2f, 0f, 60), ("b", 1.5f, 0.5f, 20) })
+        {
+            for (int i = 0; i < count; i++)
+            {
+                points.Add([x + Noise(random), y + Noise(random)]);
+                values.Add(value);
+            }
+        }
+
+        var tilted = LatentDirections.FitUnitDirections(points, values, "colour");
+        var refitted = LatentDirections.FitUnitDirections(points, values, "colour", new UnitDirectionOptions { ScoreQuantile = 0.2 });
+        float[] truth = [1f, 0f];
+        output.WriteLine($"cosine with the true direction: all latents {Cosine(tilted["a"], truth)}, top 20 % {Cosine(refitted["a"], truth)}");
+        Assert.True(Cosine(tilted["a"], truth) < 0.9f, $"the mislabelled latents should tilt the SVM fitted on all (cosine {Cosine(tilted["a"], truth)})");
+        Assert.True(Cosine(refitted["a"], truth) > 0.98f, $"the refit on the top 20 % should not be tilted (cosine {Cosine(refitted["a"], truth)})");
+        Assert.True(Cosine(refitted["b"], [-1f, 0f]) > 0.98f, $"value b's refit: cosine {Cosine(refitted["b"], [-1f, 0f])}");
+
         var (vectors, labels) = Clusters();
-        var all = LatentDirections.FitUnitDirections(vectors, labels, "colour");
-        var extremes = LatentDirections.FitUnitDirections(vectors, labels, "colour", new UnitDirectionOptions { ScoreQuantile = 0.2 });
-        Assert.Contains(all.Keys, value => Cosine(all[value], extremes[value]) < 0.99999f);
 
         foreach (double bad in new[] { 0.0, -0.1, 0.6, double.NaN })
         {
@@ -142,6 +164,10 @@ public class LatentExplorerTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.Contains("no value 'navy'", Assert.Throws<ArgumentException>(() => explorer.Mine(layout, code, "background_color", [("silver", 1f), ("navy", 1f)], 3, 0.5f)).Message);
         var cancelling = Assert.Throws<ArgumentException>(() => explorer.Mine(layout, code, "background_color", [("silver", 1f), ("cyan", 0.5f), ("silver", -1f), ("cyan", -0.5f)], 3, 0.5f)).Message;
         Assert.Contains("Attribute 'background_color': the combination +1 silver +0.5 cyan -1 silver -0.5 cyan of unit directions is zero", cancelling);
+        // A NaN or infinite weight would decode NaN codes; an empty combination has nowhere to go.
+        Assert.Contains("Attribute 'background_color': the combination +1 silver NaN cyan of unit directions: the weight of 'cyan' is NaN", Assert.Throws<ArgumentException>(() => explorer.Mine(layout, code, "background_color", [("silver", 1f), ("cyan", float.NaN)], 3, 0.5f)).Message);
+        Assert.Contains("the weight of 'silver' is Infinity", Assert.Throws<ArgumentException>(() => explorer.Mine(layout, code, "background_color", [("silver", float.PositiveInfinity)], 3, 0.5f)).Message);
+        Assert.Contains("Attribute 'background_color': the combination of unit directions has no terms", Assert.Throws<ArgumentException>(() => explorer.Mine(layout, code, "background_color", [], 3, 0.5f)).Message);
         Assert.Contains("'background_color'", Assert.Throws<ArgumentOutOfRangeException>(() => explorer.Mine(layout, code, "background_color", [("silver", 1f)], 3, 0f)).Message);
         Assert.Contains("'background_color'", Assert.Throws<ArgumentOutOfRangeException>(() => explorer.Mine(layout, code, "background_color", [("silver", 1f)], 3, float.NaN)).Message);
         var unknown = Assert.Throws<ArgumentException>(() => explorer.JumpToCentre(layout, code, "font_color", "red")); // not fitted

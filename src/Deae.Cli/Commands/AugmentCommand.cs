@@ -28,20 +28,26 @@ internal static class AugmentCommand
         {
             string folder = parse.GetValue(output)!;
             bool replace = parse.GetValue(overwrite);
-            if (parse.GetValue(count) < 1 || parse.GetValue(interpolation) is < 0 or > 1)
+            if (parse.GetValue(count) < 1 || !(parse.GetValue(interpolation) is >= 0 and <= 1))
             {
                 throw new ArgumentException($"--count ({parse.GetValue(count)}) must be at least 1 and --interpolation ({parse.GetValue(interpolation)}) a probability in [0, 1].");
             }
 
             DatasetWriter.EnsureWritable(folder, replace);
             using var loaded = DeaeModel.Load(parse.GetValue(model)!, "cpu");
+            var seen = CliRunner.SplitList(parse.GetValue(seenOnly)) ?? [];
+            if (seen.FirstOrDefault(a => !loaded.Layout.Attributes.Contains(a)) is string unknown)
+            {
+                throw new ArgumentException($"--seen-only '{unknown}' is not one of the model's chunks ({string.Join(", ", loaded.Layout.Attributes)}).");
+            }
+
             var images = CliRunner.ReadFor(loaded, parse.GetValue(data)!);
             var options = new AugmentationOptions
             {
                 Count = parse.GetValue(count),
                 Seed = parse.GetValue(seed),
                 Interpolation = parse.GetValue(interpolation),
-                SeenValuesOnly = parse.GetValue(seenOnly) ?? [],
+                SeenValuesOnly = [.. seen],
             };
             var (augmented, provenance) = Augmenter.Generate(loaded, images, options);
             string manifest = Augmenter.Write(augmented, provenance, folder, replace);

@@ -46,13 +46,15 @@ internal static class CliRunner
     }
 
     /// <summary>
-    /// Reads the images a trained model is to encode: its attribute columns, decoded to its channel count,
-    /// refused (naming the data and the size the model needs) when their size differs from the trained one.
+    /// Reads the images a trained model is to encode: its attribute columns and <paramref name="alsoRead"/>
+    /// (attributes explored on the full latent need no chunk), decoded to its channel count, refused (naming
+    /// the data and the size the model needs) when their size differs from the trained one.
     /// </summary>
-    public static ImageDataset ReadFor(Deae.MLNet.Model.DeaeModel model, string dataPath)
+    public static ImageDataset ReadFor(Deae.MLNet.Model.DeaeModel model, string dataPath, IEnumerable<string>? alsoRead = null)
     {
         int size = model.Architecture.ImageSize;
-        var images = DatasetReader.Read(dataPath, model.Layout.Attributes, model.Architecture.Channels);
+        var columns = model.Layout.Attributes.Concat(alsoRead ?? []).Distinct(StringComparer.Ordinal).ToList();
+        var images = DatasetReader.Read(dataPath, columns, model.Architecture.Channels);
         if (images.Width != size || images.Height != size)
         {
             throw new ArgumentException($"--data '{dataPath}' holds {images.Width}x{images.Height} images; the model was trained on {size}x{size} (generate the data with --image-size {size}).");

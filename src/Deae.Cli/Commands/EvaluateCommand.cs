@@ -59,6 +59,11 @@ internal static class EvaluateCommand
                 throw new ArgumentException($"--holdout {parse.GetValue(holdout)}: the held-out fraction must be between 0 and 1 (edits are judged on held-out images).");
             }
 
+            if (parse.GetValue(pairs) < 1)
+            {
+                throw new ArgumentException($"--pairs {parse.GetValue(pairs)}: at least one edited pair per attribute is needed to judge the edits.");
+            }
+
             var kindList = (CliRunner.SplitList(parse.GetValue(kinds)) ?? ["Deae", "GslAe", "BetaVae", "Autoencoder"]).Select(ParseKind).ToList();
             if (kindList.GroupBy(k => k).FirstOrDefault(g => g.Count() > 1) is { } repeated)
             {

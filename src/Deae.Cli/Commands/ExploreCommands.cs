@@ -27,12 +27,18 @@ internal static class ExploreCommands
             string path = parse.GetValue(output)!;
             bool replace = parse.GetValue(overwrite);
             CliRunner.EnsureFileWritable(path, replace);
+            if (parse.GetValue(quantile) is double q && !(q > 0 && q <= 0.5))
+            {
+                throw new ArgumentException($"--quantile {q.ToString(CultureInfo.InvariantCulture)}: the fraction of top and of bottom scores kept must be in (0, 0.5].");
+            }
 
             using var loaded = DeaeModel.Load(parse.GetValue(model)!, "cpu");
-            var images = CliRunner.ReadFor(loaded, parse.GetValue(data)!);
+            var fitted = CliRunner.SplitList(parse.GetValue(attributes));
+            // On the full latent an attribute without a chunk can be fitted: its column is read too.
+            var images = CliRunner.ReadFor(loaded, parse.GetValue(data)!, parse.GetValue(fullLatent) ? fitted : null);
             loaded.Explorer = LatentExplorer.Fit(loaded, images, new LatentExplorerOptions
             {
-                Attributes = CliRunner.SplitList(parse.GetValue(attributes)),
+                Attributes = fitted,
                 Directions = new UnitDirectionOptions { ScoreQuantile = parse.GetValue(quantile) },
                 Clusters = parse.GetValue(clusters),
                 FullLatent = parse.GetValue(fullLatent),
@@ -89,6 +95,19 @@ internal static class ExploreCommands
                 throw new ArgumentException("Give exactly one of --to VALUE, --mine VALUE:WEIGHT,... and --interpolate.");
             }
 
+            if (to is not null)
+            {
+                CliRunner.RefuseUnused(parse, "--to", stepSize, mode, seed);
+            }
+            else if (combination is not null)
+            {
+                CliRunner.RefuseUnused(parse, "--mine", conditional, mode, seed);
+            }
+            else
+            {
+                CliRunner.RefuseUnused(parse, "--interpolate", conditional, stepSize);
+            }
+
             using var loaded = DeaeModel.Load(parse.GetValue(model)!, "cpu");
             var explorer = loaded.Explorer;
             if (explorer is null && !interpolating)
@@ -96,7 +115,8 @@ internal static class ExploreCommands
                 throw new ArgumentException($"Model '{parse.GetValue(model)}' has no UDVs; run deae udv first.");
             }
 
-            var images = CliRunner.ReadFor(loaded, parse.GetValue(data)!);
+            // The edited attribute may have no chunk (UDVs fitted on the full latent, or --interpolate's error).
+            var images = CliRunner.ReadFor(loaded, parse.GetValue(data)!, [name]);
             int column = images.AttributeIndex(name);
             var candidates = Enumerable.Range(0, images.Count)
                 .Where(i => to is null || images.GetValue(i, column) != to)
@@ -187,12 +207,15 @@ internal static class ExploreCommands
         return command;
     }
 
-    private static List<(string Value, float Weight)> ParseCombination(string text) =>
-        text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(part =>
+    private static List<(string Value, float Weight)> ParseCombination(string text)
+    {
+        var terms = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(part =>
         {
             var pair = part.Split(':');
-            return pair.Length == 2 && float.TryParse(pair[1], NumberStyles.Float, CultureInfo.InvariantCulture, out float weight)
+            return pair.Length == 2 && float.TryParse(pair[1], NumberStyles.Float, CultureInfo.InvariantCulture, out float weight) && float.IsFinite(weight)
                 ? (pair[0], weight)
-                : throw new ArgumentException($"--mine: '{part}' is not VALUE:WEIGHT.");
+                : throw new ArgumentException($"--mine: '{part}' is not VALUE:WEIGHT with a finite weight.");
         }).ToList();
+        return terms.Count > 0 ? terms : throw new ArgumentException($"--mine '{text}' names no VALUE:WEIGHT.");
+    }
 }

@@ -66,7 +66,7 @@ public static class Augmenter
             throw new ArgumentException("The data set to augment holds no image.", nameof(data));
         }
 
-        if (interpolation is < 0 or > 1)
+        if (!(interpolation >= 0 && interpolation <= 1)) // NaN too: it would never mix, silently
         {
             throw new ArgumentOutOfRangeException("options.Interpolation", interpolation, "The interpolation probability must be in [0, 1].");
         }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers;
@@ -165,24 +166,37 @@ public static class LatentDirections
     }
 
     /// <summary>A weighted sum of directions, unit-normalised (e.g. v_blue + v_red − v_green to mine new colours).</summary>
-    public static float[] Combine(IEnumerable<(float[] Direction, float Weight)> terms) =>
-        Combine(terms, "The weighted sum of the directions is zero (the weights cancel): there is no direction to move along.", nameof(terms));
-
-    /// <summary>
-    /// <see cref="Combine(IEnumerable{ValueTuple{float[], float}})"/>, refusing with <paramref name="whenCancelled"/> (an
-    /// <see cref="ArgumentException"/> for <paramref name="parameter"/>) when the weights cancel: the sum's length is
-    /// at most 1e-4 of the sum of the weights' magnitudes (of unit directions, e.g. v_a − v_a). Normalising what
-    /// rounding leaves of a zero sum would give a random direction.
-    /// </summary>
-    internal static float[] Combine(IEnumerable<(float[] Direction, float Weight)> terms, string whenCancelled, string parameter)
+    /// <param name="terms">Directions of one space (all the same length) and their weights: at least one, every weight finite, and not cancelling.</param>
+    public static float[] Combine(IEnumerable<(float[] Direction, float Weight)> terms)
     {
         ArgumentNullException.ThrowIfNull(terms);
-        float[]? sum = null;
-        double magnitude = 0;
-        foreach (var (direction, weight) in terms)
+        return Combine([.. terms.Select((t, i) => (t.Direction, t.Weight, $"direction {i + 1}"))], "The weighted sum of the directions", nameof(terms));
+    }
+
+    /// <summary>
+    /// <see cref="Combine(IEnumerable{ValueTuple{float[], float}})"/> with messages (<see cref="ArgumentException"/>s for
+    /// <paramref name="parameter"/>) that begin with <paramref name="subject"/> and name each term by its
+    /// <c>Name</c>. Refused: no terms, a weight that is not finite (it would make every coordinate NaN or
+    /// infinite), and weights that cancel: the sum's length at most 1e-4 of the sum of the weights' magnitudes
+    /// (of unit directions, e.g. v_a − v_a), whose rounding noise normalised would be a random direction.
+    /// </summary>
+    internal static float[] Combine(IReadOnlyList<(float[] Direction, float Weight, string Name)> terms, string subject, string parameter)
+    {
+        if (terms.Count == 0)
         {
-            ArgumentNullException.ThrowIfNull(direction, nameof(terms));
-            sum ??= new float[direction.Length];
+            throw new ArgumentException($"{subject} has no terms: give at least one direction and its weight.", parameter);
+        }
+
+        var sum = new float[terms[0].Direction?.Length ?? 0];
+        double magnitude = 0;
+        foreach (var (direction, weight, name) in terms)
+        {
+            ArgumentNullException.ThrowIfNull(direction, parameter);
+            if (!float.IsFinite(weight))
+            {
+                throw new ArgumentException($"{subject}: the weight of {name} is {weight.ToString(CultureInfo.InvariantCulture)}, not a finite number.", parameter);
+            }
+
             CheckSameLength(sum, direction, "A direction to combine");
             magnitude += Math.Abs(weight) * Math.Sqrt(Dot(direction, direction));
             for (int d = 0; d < sum.Length; d++)
@@ -191,14 +205,9 @@ public static class LatentDirections
             }
         }
 
-        if (sum is null)
-        {
-            throw new ArgumentException("No directions to combine.", nameof(terms));
-        }
-
         if (Math.Sqrt(Dot(sum, sum)) <= 1e-4 * magnitude)
         {
-            throw new ArgumentException(whenCancelled, parameter);
+            throw new ArgumentException($"{subject} is zero (the weights cancel): there is no direction to move along.", parameter);
         }
 
         return Normalise(sum, "the combined direction");

@@ -179,10 +179,10 @@ public sealed class LatentExplorer
         var space = Space(attribute);
         var range = ChunkOf(layout, code, attribute, space);
         var terms = combination.ToList();
-        string written = string.Join(" ", terms.Select(t => $"{t.Weight.ToString("+0.###;-0.###", CultureInfo.InvariantCulture)} {t.Value}"));
+        string written = string.Concat(terms.Select(t => $" {t.Weight.ToString("+0.###;-0.###", CultureInfo.InvariantCulture)} {t.Value}"));
         var direction = LatentDirections.Combine(
-            terms.Select(t => (Direction(space, attribute, t.Value), t.Weight)),
-            $"Attribute '{attribute}': the combination {written} of unit directions is zero; there is no direction to move along.",
+            [.. terms.Select(t => (Direction(space, attribute, t.Value), t.Weight, $"'{t.Value}'"))],
+            $"Attribute '{attribute}': the combination{written} of unit directions",
             nameof(combination));
         return Path(code, range, direction, stepSize * (steps - 1), steps);
     }
@@ -224,6 +224,52 @@ public sealed class LatentExplorer
         catch (JsonException ex)
         {
             throw new InvalidDataException($"'{source}' has an unreadable exploration section: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>
+    /// Checks that the explorer fits a model of <paramref name="layout"/>: fitted on that layout, every attribute's
+    /// space complete (a UDV and a centre for the same values, at least one cluster centre) and every vector the
+    /// length of the attribute's chunk (or of the full latent) with finite values. An explorer of another model, or
+    /// a hand-edited one, would otherwise fail only when used, with an index error far from the cause.
+    /// </summary>
+    /// <exception cref="ArgumentException">Naming the attribute, the value and what does not fit.</exception>
+    public void Validate(LatentLayout layout)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        if (Layout.Length > 0 && layout.ToString() != Layout)
+        {
+            throw new ArgumentException($"The explorer was fitted on the latent layout {Layout}, not on this model's {layout}.", nameof(layout));
+        }
+
+        foreach (var (attribute, space) in Attributes ?? throw new ArgumentException("The explorer has no attribute table."))
+        {
+            if (space?.Directions is null || space.Centres is null || space.Clusters is null)
+            {
+                throw new ArgumentException($"Attribute '{attribute}': the explorer's space lacks its UDVs, value centres or cluster centres.");
+            }
+
+            if (!space.FullLatent && !layout.Attributes.Contains(attribute))
+            {
+                throw new ArgumentException($"Attribute '{attribute}' has no chunk in the latent layout {layout}, and its space is not on the full latent.");
+            }
+
+            int length = space.FullLatent ? layout.Dimension : layout.Range(layout.IndexOf(attribute)).GetOffsetAndLength(layout.Dimension).Length;
+            if (space.Centres.Count == 0 || space.Clusters.Count == 0 || !space.Directions.Keys.Order(StringComparer.Ordinal).SequenceEqual(space.Centres.Keys.Order(StringComparer.Ordinal)))
+            {
+                throw new ArgumentException($"Attribute '{attribute}': UDVs for ({string.Join(", ", space.Directions.Keys)}) and value centres for ({string.Join(", ", space.Centres.Keys)}) must name the same values, with at least one cluster centre.");
+            }
+
+            var vectors = space.Directions.Select(d => ($"the UDV of '{d.Key}'", d.Value))
+                .Concat(space.Centres.Select(c => ($"the centre of '{c.Key}'", c.Value)))
+                .Concat(space.Clusters.Select((c, i) => ($"cluster centre {i + 1}", c)));
+            foreach (var (what, vector) in vectors)
+            {
+                if (vector is null || vector.Length != length || !vector.All(float.IsFinite))
+                {
+                    throw new ArgumentException($"Attribute '{attribute}': {what} has {(vector is null ? "no values" : $"{vector.Length} values{(vector.All(float.IsFinite) ? string.Empty : ", not all finite")}")}; {(space.FullLatent ? "the full latent" : "its chunk")} has {length}.");
+                }
+            }
         }
     }
 

@@ -64,8 +64,22 @@ public sealed class DeaeModel : IDisposable
     /// <summary>Records a validation pass (the trainer's).</summary>
     internal void AddValidation(Training.ValidationResult result) => _validationHistory.Add(result);
 
-    /// <summary>UDVs and centres fitted for this model, saved and loaded with it; null until fitted.</summary>
-    public Exploration.LatentExplorer? Explorer { get; set; }
+    /// <summary>
+    /// UDVs and centres fitted for this model, saved and loaded with it; null until fitted. Setting one that does
+    /// not fit this model's latent layout (<see cref="Exploration.LatentExplorer.Validate"/>) throws
+    /// <see cref="ArgumentException"/>.
+    /// </summary>
+    public Exploration.LatentExplorer? Explorer
+    {
+        get => _explorer;
+        set
+        {
+            value?.Validate(Layout);
+            _explorer = value;
+        }
+    }
+
+    private Exploration.LatentExplorer? _explorer;
 
     /// <summary>The device the network lives on.</summary>
     public Device Device { get; }
@@ -210,13 +224,28 @@ public sealed class DeaeModel : IDisposable
             throw new InvalidDataException($"'{path}' has an inconsistent model header: {ex.Message}", ex);
         }
 
-        WeightsFromBytes(network, sections[1], path);
-        network.to(target);
-        network.eval();
-        return new DeaeModel(header.Kind, architecture, layout, attributes, network, target, header.Steps)
+        try
         {
-            Explorer = sections.Count == 3 ? Exploration.LatentExplorer.FromJson(sections[2], path) : null,
-        };
+            var explorer = sections.Count == 3 ? Exploration.LatentExplorer.FromJson(sections[2], path) : null;
+            try
+            {
+                explorer?.Validate(layout);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new InvalidDataException($"'{path}' has an exploration section that does not fit its model: {ex.Message}", ex);
+            }
+
+            WeightsFromBytes(network, sections[1], path);
+            network.to(target);
+            network.eval();
+            return new DeaeModel(header.Kind, architecture, layout, attributes, network, target, header.Steps) { Explorer = explorer };
+        }
+        catch
+        {
+            network.Dispose(); // native memory: a refused file must not leak the network built for it
+            throw;
+        }
     }
 
     /// <summary>
