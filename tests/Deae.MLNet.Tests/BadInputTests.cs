@@ -86,6 +86,12 @@ public class BadInputTests
         using var model = DeaeTrainer.Train(data, TrainerTests.TinyOptions(1));
         var pairs = Assert.Throws<ArgumentOutOfRangeException>(() => SwapEvaluator.Evaluate(model, data, SwapEvaluator.Background, 0, 1));
         Assert.Equal("pairs", pairs.ParamName);
+
+        // Held-out images that all show one background cannot say whether a background edit works.
+        int column = data.AttributeIndex("background_color");
+        var oneBackground = data.Subset([.. Enumerable.Range(0, data.Count).Where(i => data.GetValue(i, column) == data.GetValue(0, column))]);
+        var constant = Assert.Throws<ArgumentException>(() => ModelEvaluator.Evaluate(model, oneBackground, oracles, pairs: 10));
+        Assert.Contains($"Attribute 'background_color' takes one value ('{data.GetValue(0, column)}') in all {oneBackground.Count} held-out images", constant.Message);
     }
 
     [Fact]

@@ -34,6 +34,42 @@ public class DisentanglementMetricsTests(Xunit.Abstractions.ITestOutputHelper ou
     }
 
     [Fact]
+    public void HandWorkedValuesOfTheBuildingBlocksAndOfMig()
+    {
+        // A uniform four-valued variable shares all of its entropy (ln 4) with itself and none with an
+        // independent one (a balanced design: every pair occurs equally often).
+        int[] x = [.. Enumerable.Range(0, 16).Select(i => i % 4)];
+        int[] independent = [.. Enumerable.Range(0, 16).Select(i => i / 4)];
+        Assert.Equal(Math.Log(4), DisentanglementMetrics.Entropy(x), 12);
+        Assert.Equal(Math.Log(4), DisentanglementMetrics.DiscreteMutualInformation(x, x), 12);
+        Assert.Equal(0.0, DisentanglementMetrics.DiscreteMutualInformation(x, independent), 12);
+
+        // Modularity of one row [1, 0.5, 0]: 1 − 0.5² / (1² · (3 − 1)) = 0.875; a row with no information scores 0,
+        // with one factor as with many.
+        Assert.Equal(0.875, DisentanglementMetrics.ModularityPerDimension(new double[,] { { 1, 0.5, 0 } })[0], 12);
+        Assert.Equal([0.0, 1.0], DisentanglementMetrics.ModularityPerDimension(new double[,] { { 0 }, { 0.3 } }));
+
+        // MIG: dimension 0 copies factor 0 (MI = its entropy), dimension 1 copies factor 1, dimension 2 is the
+        // same for factor 0's first two and last two values (MI ln 2 about factor 0): factor 0's gap is
+        // (ln 4 − ln 2) / ln 4 = 0.5, factor 1's is 1, so MIG = 0.75.
+        var factors = Enumerable.Range(0, 16).Select(i => new[] { x[i], independent[i] }).ToList();
+        var latents = factors.Select(f => new[] { (float)f[0], (float)f[1], f[0] < 2 ? 0f : 1f }).ToList();
+        Assert.Equal(0.75, DisentanglementMetrics.Mig(latents, factors), 12);
+    }
+
+    [Fact]
+    public void NonFiniteCodesAndFactorsWithOneValueAreRefusedNotScored()
+    {
+        var factors = Factors();
+        var latents = factors.Select(f => f.Select(v => (float)v).ToArray()).ToList();
+        latents[7][2] = float.NaN;
+        Assert.Contains("Latent row 7, dimension 2 is NaN", Assert.Throws<ArgumentException>(() => DisentanglementMetrics.Evaluate(latents, factors)).Message);
+        latents[7][2] = 1;
+        var oneValue = factors.Select(f => new[] { f[0], 3, f[2] }).ToList();
+        Assert.Contains("Factor 1 takes one value (3)", Assert.Throws<ArgumentException>(() => DisentanglementMetrics.Mig(latents, oneValue)).Message);
+    }
+
+    [Fact]
     public void ALatentThatCopiesTheFactorsScoresNearOneAndNoiseNearZero()
     {
         var factors = Factors();

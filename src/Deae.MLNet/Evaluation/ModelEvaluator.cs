@@ -86,6 +86,11 @@ public static class ModelEvaluator
         var codes = model.Encode(images);
         var columns = layout.Attributes.Select(heldOut.AttributeIndex).ToArray();
         var factors = Enumerable.Range(0, heldOut.Count).Select(i => columns.Select(c => heldOut.GetLabel(i, c)).ToArray()).ToList();
+        if (Enumerable.Range(0, columns.Length).FirstOrDefault(k => factors.All(f => f[k] == factors[0][k]), -1) is int constant and >= 0)
+        {
+            throw new ArgumentException($"Attribute '{layout.Attributes[constant]}' takes one value ('{heldOut.GetValue(0, columns[constant])}') in all {heldOut.Count} held-out images: its edits and disentanglement cannot be measured.", nameof(heldOut));
+        }
+
         var mutualInformation = DisentanglementMetrics.MutualInformation(codes, factors);
         var disentanglement = DisentanglementMetrics.Evaluate(codes, factors, seed, mutualInformation);
 
