@@ -414,7 +414,7 @@ public class CliTests
         Assert.Contains(Enumerable.Range(0, unseenImages.Count), i => unseenImages.GetPixels(i).SequenceEqual(firstCell));
 
         // The trained models are kept, each loadable as the kind it was trained as.
-        Assert.Equal(["BetaVae.deae", "Deae.deae"], Directory.GetFiles(models).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(["BetaVae.deae", "BetaVae.split.json", "Deae.deae", "Deae.split.json"], Directory.GetFiles(models).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         using (var kept = DeaeModel.Load(Path.Combine(models, "BetaVae.deae"), "cpu"))
         {
             Assert.Equal(ModelKind.BetaVae, kept.Kind);
@@ -451,6 +451,22 @@ public class CliTests
         Directory.CreateDirectory(renamed);
         File.Copy(Path.Combine(models, "BetaVae.deae"), Path.Combine(renamed, "Deae.deae"));
         Refused(["evaluate", "-d", manifest, "--kinds", "Deae", "--models", renamed], "Deae.deae", "BetaVae");
+
+        // Each kept model records the images it was trained on: another --seed would judge it on some of them.
+        Assert.True(File.Exists(Path.Combine(models, "Deae.split.json")));
+        Refused([.. reevaluate, "--seed", "2"], "Deae.deae", "may have seen in training", "--seed 1 --holdout 0.2", "--seed 2 --holdout 0.2");
+        // Models with chunks in another order would be judged on other pairs.
+        string mixed = temp.Combine("mixed");
+        Directory.CreateDirectory(mixed);
+        File.Copy(Path.Combine(models, "Deae.deae"), Path.Combine(mixed, "Deae.deae"));
+        File.Copy(Path.Combine(models, "Deae.split.json"), Path.Combine(mixed, "Deae.split.json"));
+        Assert.Equal(0, Deae(TinyTraining(manifest, Path.Combine(mixed, "BetaVae.deae"), "--kind", "BetaVae", "--attributes", "size", "letter", "font_color", "background_color", "font")).ExitCode);
+        Refused(["evaluate", "-d", manifest, "--kinds", "Deae,BetaVae", "--pairs", "10", "--models", mixed], "BetaVae.deae", "the same attributes in the same order");
+        // A model kept without a split record (here trained by deae train on every image) is evaluated with a warning.
+        var withoutRecord = Deae("evaluate", "-d", manifest, "--kinds", "BetaVae", "--pairs", "10", "--models", mixed);
+        Assert.True(withoutRecord.ExitCode == 0, withoutRecord.Error);
+        Assert.Contains("warning: ", withoutRecord.Error);
+        Assert.Contains("BetaVae.split.json' is missing", withoutRecord.Error);
     }
 
     [Fact]

@@ -31,6 +31,10 @@ public class DisentanglementMetricsTests(Xunit.Abstractions.ITestOutputHelper ou
         Assert.Equal(0.0, ModelEvaluator.ChunkSeparation(codes, labels, 1..2), 6);  // both values have mean 0
         var scaled = codes.Select(c => c.Select(v => (3 * v) - 2).ToArray()).ToArray();
         Assert.Equal(25.0, ModelEvaluator.ChunkSeparation(scaled, labels, 0..1), 3);
+        // No spread within values: separated without bound when the value means differ, 0 for a dead chunk.
+        float[][] exact = [[0f, 1f], [0f, 1f], [1f, 1f], [1f, 1f]];
+        Assert.Equal(double.PositiveInfinity, ModelEvaluator.ChunkSeparation(exact, labels, 0..1));
+        Assert.Equal(0.0, ModelEvaluator.ChunkSeparation(exact, labels, 1..2));
     }
 
     [Fact]

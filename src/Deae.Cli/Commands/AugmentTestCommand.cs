@@ -108,7 +108,7 @@ internal static class AugmentTestCommand
             if (parse.GetValue(json) is string jsonPath)
             {
                 var document = new { small = smallPath, test = testPath, large = largePath, options = new { options.SynthesizedImages, options.Interpolation, options.ClassifierSteps, options.Seed }, report };
-                AtomicFile.WriteAllBytes(jsonPath, JsonSerializer.SerializeToUtf8Bytes(document, new JsonSerializerOptions { WriteIndented = true }), replace);
+                AtomicFile.WriteAllBytes(jsonPath, JsonSerializer.SerializeToUtf8Bytes(document, CliRunner.ReportJson), replace);
             }
 
             return 0;

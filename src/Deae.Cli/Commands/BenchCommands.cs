@@ -63,7 +63,7 @@ internal static class BenchCommands
     /// <summary>Prints the results as JSON and, when asked, writes them to a file atomically.</summary>
     internal static void WriteResult(Dictionary<string, object> result, string? jsonPath, bool overwrite)
     {
-        string text = JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true });
+        string text = JsonSerializer.Serialize(result, CliRunner.ReportJson);
         Console.WriteLine(text);
         if (jsonPath is not null)
         {

@@ -106,7 +106,7 @@ internal static class BiasCommand
                 if (parse.GetValue(json) is string jsonPath)
                 {
                     var document = new { test = testPath, results = reports.Select(r => new { trained_on = r.TrainedOn, report = r.Report }) };
-                    AtomicFile.WriteAllBytes(jsonPath, JsonSerializer.SerializeToUtf8Bytes(document, new JsonSerializerOptions { WriteIndented = true }), replace);
+                    AtomicFile.WriteAllBytes(jsonPath, JsonSerializer.SerializeToUtf8Bytes(document, CliRunner.ReportJson), replace);
                 }
 
                 return 0;

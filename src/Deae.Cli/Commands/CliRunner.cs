@@ -10,6 +10,16 @@ internal static class CliRunner
     /// <summary>Exit code for bad input (options, files, folders).</summary>
     public const int BadInput = 2;
 
+    /// <summary>
+    /// How reports are written as JSON: indented, with a non-finite number (e.g. the separation of a chunk with no
+    /// spread within values) written as "Infinity" or "NaN" rather than failing once the models have trained.
+    /// </summary>
+    public static readonly System.Text.Json.JsonSerializerOptions ReportJson = new()
+    {
+        WriteIndented = true,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
     /// <summary>Runs <paramref name="body"/>; bad input prints "error: …" on standard error and returns <see cref="BadInput"/>.</summary>
     public static int Run(Func<int> body)
     {

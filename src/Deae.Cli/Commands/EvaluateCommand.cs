@@ -28,10 +28,10 @@ internal static class EvaluateCommand
         var pairs = new Option<int>("--pairs") { DefaultValueFactory = _ => 200, Description = "Edited pairs per attribute." };
         var json = new Option<string?>("--json") { Description = "Write the results as JSON." };
         var markdown = new Option<string?>("--markdown") { Description = "Write the comparison as a markdown table." };
-        var saveModels = new Option<string?>("--save-models") { Description = "Keep each trained model in this folder as <kind>.deae (created if missing), to explore or re-evaluate it later." };
+        var saveModels = new Option<string?>("--save-models") { Description = "Keep each trained model in this folder as <kind>.deae (created if missing), to explore or re-evaluate it later, with <kind>.split.json recording the images it was trained on." };
         var models = new Option<string?>("--models")
         {
-            Description = "Evaluate the models kept by --save-models in this folder (<kind>.deae) instead of training. Give the --seed and --holdout of the run that trained them: they choose the held-out images.",
+            Description = "Evaluate the models kept by --save-models in this folder (<kind>.deae) instead of training. Give the --seed and --holdout of the run that trained them: they choose the held-out images (a model whose <kind>.split.json records other training images is refused).",
         };
         var unseen = new Option<string?>("--unseen")
         {
@@ -88,6 +88,7 @@ internal static class EvaluateCommand
                 foreach (var kind in kindList)
                 {
                     CliRunner.EnsureFileWritable(ModelPath(saveFolder, kind), replace);
+                    CliRunner.EnsureFileWritable(EvaluationSplit.PathFor(ModelPath(saveFolder, kind)), replace);
                 }
             }
 
@@ -98,6 +99,7 @@ internal static class EvaluateCommand
 
             var all = DatasetReader.Read(parse.GetValue(data)!);
             var (train, heldOut) = all.Split(parse.GetValue(holdout), parse.GetValue(seed));
+            var split = EvaluationSplit.Of(all, train, parse.GetValue(seed), parse.GetValue(holdout));
             // Read before any training, so that a wrong path or geometry fails at once.
             var unseenSet = parse.GetValue(unseen) is string unseenPath ? DatasetReader.Read(unseenPath) : null;
             if (unseenSet is not null && (unseenSet.Width != all.Width || unseenSet.Height != all.Height || unseenSet.Channels != all.Channels))
@@ -140,6 +142,7 @@ internal static class EvaluateCommand
                 return TrainCommand.TrainWithProgress(train, options, resumeFrom: null);
             }
 
+            (string File, IReadOnlyList<string> Attributes)? firstLayout = null;
             DeaeModel Load(string file, ModelKind kind)
             {
                 var model = DeaeModel.Load(file);
@@ -161,6 +164,15 @@ internal static class EvaluateCommand
                         throw new ArgumentException($"'{file}' has a chunk for attribute '{missing}', which --data '{parse.GetValue(data)}' does not label.");
                     }
 
+                    // Pairs are drawn attribute by attribute in layout order and bystanders are the layout's other
+                    // attributes: models with different layouts would be judged on different pairs and criteria.
+                    firstLayout ??= (file, model.Layout.Attributes);
+                    if (!model.Layout.Attributes.SequenceEqual(firstLayout.Value.Attributes))
+                    {
+                        throw new ArgumentException($"'{file}' has chunks for ({string.Join(", ", model.Layout.Attributes)}); '{firstLayout.Value.File}' has ({string.Join(", ", firstLayout.Value.Attributes)}). Models compared on the same pairs need the same attributes in the same order.");
+                    }
+
+                    split.CheckBeside(file);
                     Console.WriteLine($"{kind}: {file} ({model.TrainedSteps} steps)");
                     return model;
                 }
@@ -178,6 +190,7 @@ internal static class EvaluateCommand
                 {
                     // Saved before it is evaluated: the training is the expensive part.
                     model.Save(ModelPath(saveFolder, kind), replace);
+                    split.WriteBeside(ModelPath(saveFolder, kind), replace);
                     Console.WriteLine($"model -> {ModelPath(saveFolder, kind)}");
                 }
 
@@ -212,7 +225,7 @@ internal static class EvaluateCommand
                 // "steps" is the shared budget; models loaded with different budgets give theirs by name.
                 object budget = trainedSteps.Distinct().Count() == 1 ? trainedSteps[0] : reports.Select((r, i) => (r.Model, Steps: trainedSteps[i])).ToDictionary(x => x.Model, x => x.Steps);
                 var document = new { steps = budget, train = train.Count, held_out = heldOut.Count, oracle_accuracy = oracles.RealImageAccuracy, models = reports, published = dSpritesLike ? PublishedScores.DSprites : [] };
-                AtomicFile.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(document, new JsonSerializerOptions { WriteIndented = true }), replace);
+                AtomicFile.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(document, CliRunner.ReportJson), replace);
             }
 
             return 0;

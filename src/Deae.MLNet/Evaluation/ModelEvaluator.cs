@@ -46,6 +46,7 @@ public sealed record AttributeControl(
 /// Per attribute, how far apart its values lie in its own chunk of the held-out codes: the variance of the
 /// value means over the variance within values (scale-free, so models with codes of different sizes
 /// compare). An attribute whose chunk separates its values poorly cannot be drawn reliably after a swap.
+/// Infinity when the chunk does not vary within values but does between them; 0 for a chunk that does not vary.
 /// </param>
 /// <param name="Layout">The model's latent layout (<see cref="LatentLayout.ToString"/>, e.g. <c>shape:4,scale:4</c>): which dimensions the rows below belong to.</param>
 /// <param name="MutualInformation">
@@ -161,7 +162,8 @@ public static class ModelEvaluator
             }
         }
 
-        return within > 0 ? between / within : double.PositiveInfinity;
+        // No spread within values: perfectly separated if the values differ at all, a dead chunk if they do not.
+        return within > 0 ? between / within : between > 0 ? double.PositiveInfinity : 0;
     }
 
     private static double[] MeanOf(float[][] rows) =>
