@@ -346,6 +346,7 @@ public class CliTests
         string table = File.ReadAllText(markdown);
         Assert.All(PublishedScores.DSprites, p => Assert.Contains($"| {p.Model} (published: unsupervised, real dSprites, {p.Source}) |", table));
         Assert.All(["Deae", "GslAe", "BetaVae", "Autoencoder"], kind => Assert.Contains($"| {kind} |", table));
+        Assert.False(File.Exists(temp.Combine("sprites.halfway.png"))); // no colours, no validity to picture
     }
 
     [SlowFact]
@@ -412,6 +413,17 @@ public class CliTests
         }
 
         Assert.Contains(Enumerable.Range(0, unseenImages.Count), i => unseenImages.GetPixels(i).SequenceEqual(firstCell));
+
+        // And the first validity pairs: originals, donors, then each model's half-way image, with the verdicts the
+        // JSON holds (the same pairs for both models).
+        var examples = document.RootElement.GetProperty("models").EnumerateArray()
+            .Select(m => m.GetProperty("ValidityExamples").EnumerateArray().Select(e => (e.GetProperty("Original").GetInt32(), e.GetProperty("Donor").GetInt32(), e.GetProperty("Valid").GetBoolean())).ToList()).ToList();
+        Assert.InRange(examples[0].Count, 1, ModelEvaluator.ValidityExampleCount);
+        Assert.Equal(examples[0].Select(e => (e.Item1, e.Item2)), examples[1].Select(e => (e.Item1, e.Item2)));
+        var halfwayGrid = SkiaSharp.SKBitmap.DecodeBounds(temp.Combine("compare.halfway.png"));
+        Assert.Equal(((examples[0].Count * 66) + 2, (4 * 66) + 2), (halfwayGrid.Width, halfwayGrid.Height)); // 16 px at 4x, 2 px gaps
+        Assert.Contains("Half-way background interpolations: compare.halfway.png", table);
+        Assert.Contains($"Deae {string.Concat(examples[0].Select(e => e.Item3 ? "✓" : "✗"))}", table);
 
         // The trained models are kept, each loadable as the kind it was trained as.
         Assert.Equal(["BetaVae.deae", "BetaVae.split.json", "Deae.deae", "Deae.split.json"], Directory.GetFiles(models).Select(Path.GetFileName).Order(StringComparer.Ordinal));

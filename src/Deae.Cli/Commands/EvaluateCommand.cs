@@ -117,6 +117,9 @@ internal static class EvaluateCommand
             CliRunner.EnsureFileWritable(unseenGrid, replace);
             var unseenShown = unseenSet is null ? [] : UnseenGridImages(unseenSet, parse.GetValue(seed));
             var unseenRows = new List<byte[]>(unseenShown);
+            string? halfwayPath = parse.GetValue(markdown) is string markdownPath ? Path.ChangeExtension(markdownPath, ".halfway.png") : null;
+            CliRunner.EnsureFileWritable(halfwayPath, replace);
+            var halfway = new HalfwayGrid(heldOut);
 
             // Oracles learn from the training images (real ones); edits are judged on held-out images.
             var oracles = AttributeOracles.Fit(train, parse.GetValue(seed));
@@ -201,6 +204,7 @@ internal static class EvaluateCommand
                     unseenRows.AddRange(model.Reconstruct(unseenShown));
                 }
 
+                halfway.Add(model, report);
                 reports.Add(report);
                 trainedSteps.Add(model.TrainedSteps);
                 Console.WriteLine(EvaluationMarkdown.Row(report));
@@ -212,6 +216,11 @@ internal static class EvaluateCommand
             {
                 ImageGrid.SavePng(unseenRows, all.Width, all.Height, all.Channels, unseenShown.Count, unseenGrid, replace, scale: 2);
                 table += $"{Environment.NewLine}Reconstructions of unseen images: {Path.GetFileName(unseenGrid)} (first row: images with unseen values; then one row per model: {string.Join(", ", reports.Select(r => r.Model))}).{Environment.NewLine}";
+            }
+
+            if (halfwayPath is not null && halfway.Save(halfwayPath, replace) is string explained)
+            {
+                table += $"{Environment.NewLine}{explained}{Environment.NewLine}";
             }
 
             Console.WriteLine(table);

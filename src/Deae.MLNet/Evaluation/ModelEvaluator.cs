@@ -71,11 +71,27 @@ public sealed record ModelReport(
     /// how the chunks of the other attributes move when some attributes take values never seen in training; else null.
     /// </summary>
     public UnseenValueReport? UnseenValues { get; init; }
+
+    /// <summary>
+    /// The first <see cref="ModelEvaluator.ValidityExampleCount"/> background pairs judged for
+    /// <see cref="InterpolationValidity"/> (the same pairs for every model given the same held-out images, seed and
+    /// layout), each with whether its half-way image was valid; empty when validity is not defined.
+    /// </summary>
+    public IReadOnlyList<ValidityExample> ValidityExamples { get; init; } = [];
 }
+
+/// <summary>One half-way background interpolation judged for validity.</summary>
+/// <param name="Original">Held-out index of the image whose background is moved.</param>
+/// <param name="Donor">Held-out index of the image whose background chunk it is moved half-way towards.</param>
+/// <param name="Valid">Whether the half-way image was well formed (<see cref="ModelReport.InterpolationValidity"/>).</param>
+public sealed record ValidityExample(int Original, int Donor, bool Valid);
 
 /// <summary>Measures a model's controllability and disentanglement on held-out images with <see cref="AttributeOracles"/>.</summary>
 public static class ModelEvaluator
 {
+    /// <summary>How many of the validity pairs a report keeps as <see cref="ModelReport.ValidityExamples"/>.</summary>
+    public const int ValidityExampleCount = 8;
+
     /// <summary>Evaluates <paramref name="model"/> on <paramref name="heldOut"/> (labelled images it was not trained on).</summary>
     public static ModelReport Evaluate(DeaeModel model, ImageDataset heldOut, AttributeOracles oracles, int pairs = 200, int seed = 1)
     {
@@ -103,6 +119,7 @@ public static class ModelEvaluator
         var random = new Random(seed);
         var control = new List<AttributeControl>();
         double? validity = null;
+        List<ValidityExample> examples = [];
         for (int k = 0; k < layout.Count; k++)
         {
             var range = layout.Range(k);
@@ -131,7 +148,9 @@ public static class ModelEvaluator
 
             if (attribute == SwapEvaluator.Background && heldOut.Channels == 3 && layout.Attributes.Contains(SwapEvaluator.FontColor))
             {
-                validity = Validity(oracles, heldOut, layout, chosen, halfImages);
+                var valid = ValidPairs(oracles, heldOut, layout, chosen, halfImages);
+                validity = valid.Average(v => v ? 1.0 : 0.0);
+                examples = [.. chosen.Take(ValidityExampleCount).Select((p, n) => new ValidityExample(p.X, p.Y, valid[n]))];
             }
         }
 
@@ -142,7 +161,10 @@ public static class ModelEvaluator
             .Select(d => Enumerable.Range(0, mutualInformation.GetLength(1)).Select(f => mutualInformation[d, f]).ToArray()).ToArray();
         return new ModelReport(
             model.Kind.ToString(), disentanglement, control, validity, reconstructionRead, MeanStandardDeviation(codes), separation,
-            layout.ToString(), miRows, DisentanglementMetrics.ModularityPerDimension(mutualInformation));
+            layout.ToString(), miRows, DisentanglementMetrics.ModularityPerDimension(mutualInformation))
+        {
+            ValidityExamples = examples,
+        };
     }
 
     /// <summary>Variance of the per-value mean chunks over the variance within values (summed over the chunk's dimensions).</summary>
@@ -221,7 +243,7 @@ public static class ModelEvaluator
         return pairs.Count > 0 ? pairs : throw new ArgumentException($"Attribute '{name}': no pair of the {data.Count} images differs in it{rule} ({count * 100} random pairs tried).");
     }
 
-    private static float[] WithChunk(float[] code, float[] donor, Range range, float alpha)
+    internal static float[] WithChunk(float[] code, float[] donor, Range range, float alpha)
     {
         var result = (float[])code.Clone();
         var target = result.AsSpan(range);
@@ -286,7 +308,7 @@ public static class ModelEvaluator
     /// Half-way background interpolations that are real edits and stay well formed: the border moved
     /// away from X's background colour, is uniform, and the font colour and letter are unchanged.
     /// </summary>
-    internal static double Validity(AttributeOracles oracles, ImageDataset data, LatentLayout layout, List<(int X, int Y)> pairs, byte[][] images)
+    internal static bool[] ValidPairs(AttributeOracles oracles, ImageDataset data, LatentLayout layout, List<(int X, int Y)> pairs, byte[][] images)
     {
         var fonts = oracles.Read(SwapEvaluator.FontColor, images);
         string[]? letters = layout.Attributes.Contains("letter") ? oracles.Read("letter", images) : null;
@@ -296,7 +318,7 @@ public static class ModelEvaluator
             Moved(images[n], data, NamedColor.Parse(data.GetValue(p.X, bg), SwapEvaluator.Background))
             && UniformBorder(images[n], data.Width, data.Height)
             && fonts[n] == data.GetValue(p.X, fc)
-            && (letters is null || letters[n] == data.GetValue(p.X, letter)) ? 1.0 : 0.0).Average();
+            && (letters is null || letters[n] == data.GetValue(p.X, letter))).ToArray();
     }
 
     private static bool Moved(byte[] rgb, ImageDataset data, NamedColor original)
