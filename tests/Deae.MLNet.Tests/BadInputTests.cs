@@ -92,6 +92,8 @@ public class BadInputTests
         var oneBackground = data.Subset([.. Enumerable.Range(0, data.Count).Where(i => data.GetValue(i, column) == data.GetValue(0, column))]);
         var constant = Assert.Throws<ArgumentException>(() => ModelEvaluator.Evaluate(model, oneBackground, oracles, pairs: 10));
         Assert.Contains($"Attribute 'background_color' takes one value ('{data.GetValue(0, column)}') in all {oneBackground.Count} held-out images", constant.Message);
+        ModelEvaluator.CheckHeldOut(oneBackground, ["letter", "font"]); // the attributes that do vary are fine
+        Assert.Contains("no held-out images", Assert.Throws<ArgumentException>(() => ModelEvaluator.CheckHeldOut(data.Subset([]), ["letter"])).Message);
     }
 
     [Fact]

@@ -479,6 +479,24 @@ public class CliTests
         Assert.True(withoutRecord.ExitCode == 0, withoutRecord.Error);
         Assert.Contains("warning: ", withoutRecord.Error);
         Assert.Contains("BetaVae.split.json' is missing", withoutRecord.Error);
+        // A record stays with the file it was written for: a model replaced since is not vouched for by it.
+        string replaced = temp.Combine("replaced");
+        Directory.CreateDirectory(replaced);
+        File.Copy(Path.Combine(models, "Deae.split.json"), Path.Combine(replaced, "Deae.split.json"));
+        Assert.Equal(0, Deae(TinyTraining(manifest, Path.Combine(replaced, "Deae.deae"))).ExitCode);
+        var replacedRun = Deae("evaluate", "-d", manifest, "--kinds", "Deae", "--pairs", "10", "--models", replaced);
+        Assert.True(replacedRun.ExitCode == 0, replacedRun.Error);
+        Assert.Contains("Deae.split.json' was written for another version of the model", replacedRun.Error);
+    }
+
+    [Fact]
+    public void ReportsWriteNonFiniteScoresInsteadOfFailingAfterTraining()
+    {
+        // E.g. the separation of a chunk that does not vary within values; the default options would throw here.
+        string json = System.Text.Json.JsonSerializer.Serialize(new { separation = double.PositiveInfinity, missing = double.NaN }, global::Deae.Cli.Commands.CliRunner.ReportJson);
+        Assert.Contains("\"separation\": \"Infinity\"", json);
+        Assert.Contains("\"missing\": \"NaN\"", json);
+        Assert.Throws<ArgumentException>(() => System.Text.Json.JsonSerializer.Serialize(double.PositiveInfinity));
     }
 
     [Fact]

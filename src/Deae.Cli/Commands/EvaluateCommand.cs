@@ -100,6 +100,12 @@ internal static class EvaluateCommand
             var all = DatasetReader.Read(parse.GetValue(data)!);
             var (train, heldOut) = all.Split(parse.GetValue(holdout), parse.GetValue(seed));
             var split = EvaluationSplit.Of(all, train, parse.GetValue(seed), parse.GetValue(holdout));
+            if (loadFolder is null)
+            {
+                // Before any training (every attribute gets a chunk): a held-out part in which one shows a single
+                // value cannot judge its edits. Kept models are checked against their own chunks when evaluated.
+                ModelEvaluator.CheckHeldOut(heldOut, all.Attributes.Select(a => a.Name));
+            }
             // Read before any training, so that a wrong path or geometry fails at once.
             var unseenSet = parse.GetValue(unseen) is string unseenPath ? DatasetReader.Read(unseenPath) : null;
             if (unseenSet is not null && (unseenSet.Width != all.Width || unseenSet.Height != all.Height || unseenSet.Channels != all.Channels))
@@ -186,9 +192,32 @@ internal static class EvaluateCommand
                 }
             }
 
+            // Every kept model is loaded and checked before the first is evaluated: a refusal must not come after
+            // minutes of evaluating the others.
+            var kept = new Dictionary<ModelKind, DeaeModel>();
+            if (loadFolder is not null)
+            {
+                try
+                {
+                    foreach (var kind in kindList)
+                    {
+                        kept[kind] = Load(ModelPath(loadFolder, kind), kind);
+                    }
+                }
+                catch
+                {
+                    foreach (var loaded in kept.Values)
+                    {
+                        loaded.Dispose();
+                    }
+
+                    throw;
+                }
+            }
+
             foreach (var kind in kindList)
             {
-                using var model = loadFolder is not null ? Load(ModelPath(loadFolder, kind), kind) : Train(kind);
+                using var model = loadFolder is not null ? kept[kind] : Train(kind);
                 if (saveFolder is not null)
                 {
                     // Saved before it is evaluated: the training is the expensive part.
@@ -204,7 +233,7 @@ internal static class EvaluateCommand
                     unseenRows.AddRange(model.Reconstruct(unseenShown));
                 }
 
-                halfway.Add(model, report);
+                halfway.Add(report);
                 reports.Add(report);
                 trainedSteps.Add(model.TrainedSteps);
                 Console.WriteLine(EvaluationMarkdown.Row(report));

@@ -17,11 +17,13 @@ namespace Deae.Cli.Commands;
 /// <param name="Holdout">The run's --holdout fraction.</param>
 /// <param name="Images">Images in the whole data set.</param>
 /// <param name="TrainSha256">SHA-256 of the training images' pixels and labels, in order.</param>
+/// <param name="ModelSha256">SHA-256 of the model file the record was written for (a model replaced since has no record).</param>
 internal sealed record EvaluationSplit(
     [property: JsonPropertyName("seed")] int Seed,
     [property: JsonPropertyName("holdout")] double Holdout,
     [property: JsonPropertyName("images")] int Images,
-    [property: JsonPropertyName("train_sha256")] string TrainSha256)
+    [property: JsonPropertyName("train_sha256")] string TrainSha256,
+    [property: JsonPropertyName("model_sha256")] string? ModelSha256 = null)
 {
     /// <summary>The record of a run that splits <paramref name="all"/> into <paramref name="train"/> and the held-out rest.</summary>
     public static EvaluationSplit Of(ImageDataset all, ImageDataset train, int seed, double holdout)
@@ -41,7 +43,13 @@ internal sealed record EvaluationSplit(
 
     /// <summary>Writes the record beside <paramref name="modelPath"/>, atomically.</summary>
     public void WriteBeside(string modelPath, bool overwrite) =>
-        AtomicFile.WriteAllBytes(PathFor(modelPath), JsonSerializer.SerializeToUtf8Bytes(this, CliRunner.ReportJson), overwrite);
+        AtomicFile.WriteAllBytes(PathFor(modelPath), JsonSerializer.SerializeToUtf8Bytes(this with { ModelSha256 = FileSha256(modelPath) }, CliRunner.ReportJson), overwrite);
+
+    private static string FileSha256(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexString(SHA256.HashData(stream));
+    }
 
     /// <summary>
     /// Refuses <paramref name="modelPath"/> when the record beside it says it was trained on other images than this
@@ -50,9 +58,10 @@ internal sealed record EvaluationSplit(
     public void CheckBeside(string modelPath)
     {
         string path = PathFor(modelPath);
+        string cannotCheck = $"cannot check that '{modelPath}' was trained with this --seed and --holdout on this data.";
         if (!File.Exists(path))
         {
-            Console.Error.WriteLine($"warning: '{path}' is missing (kept before splits were recorded): cannot check that '{modelPath}' was trained with this --seed and --holdout on this data.");
+            Console.Error.WriteLine($"warning: '{path}' is missing (the model was not kept by evaluate --save-models, or was kept before splits were recorded): {cannotCheck}");
             return;
         }
 
@@ -64,6 +73,12 @@ internal sealed record EvaluationSplit(
         catch (JsonException ex)
         {
             throw new InvalidDataException($"'{path}' is not a split record: {ex.Message}", ex);
+        }
+
+        if (kept.ModelSha256 is not null && kept.ModelSha256 != FileSha256(modelPath))
+        {
+            Console.Error.WriteLine($"warning: '{path}' was written for another version of the model (replaced since it was kept): {cannotCheck}");
+            return;
         }
 
         if (kept.TrainSha256 != TrainSha256)

@@ -17,7 +17,7 @@ internal static class ExploreCommands
         var data = new Option<string>("--data", "-d") { Description = "Labelled data set (folder or manifest) to fit on.", Required = true };
         var output = new Option<string>("--output", "-o") { Description = "Model file to write, with the UDVs and centres inside.", Required = true };
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace an existing output file." };
-        var attributes = new Option<string[]?>("--attributes") { Description = "Attributes to fit (default: all of the model's).", AllowMultipleArgumentsPerToken = true };
+        var attributes = new Option<string[]?>("--attributes") { Description = "Attributes to fit (default: all of the model's chunks; with --full-latent also attributes without a chunk).", AllowMultipleArgumentsPerToken = true };
         var quantile = new Option<double?>("--quantile") { Description = "Refit each SVM on the top/bottom fraction of scores (InterFaceGAN style)." };
         var clusters = new Option<int?>("--clusters") { Description = "KMeans k per attribute (default: the number of values the attribute shows)." };
         var fullLatent = new Option<bool>("--full-latent") { Description = "Fit on the full latent code instead of each attribute's chunk (edits may then move every chunk)." };
@@ -27,7 +27,7 @@ internal static class ExploreCommands
             string path = parse.GetValue(output)!;
             bool replace = parse.GetValue(overwrite);
             CliRunner.EnsureFileWritable(path, replace);
-            if (parse.GetValue(quantile) is double q && !(q > 0 && q <= 0.5))
+            if (parse.GetValue(quantile) is double q && !UnitDirectionOptions.IsValidQuantile(q))
             {
                 throw new ArgumentException($"--quantile {q.ToString(CultureInfo.InvariantCulture)}: the fraction of top and of bottom scores kept must be in (0, 0.5].");
             }
@@ -108,6 +108,9 @@ internal static class ExploreCommands
                 CliRunner.RefuseUnused(parse, "--interpolate", conditional, stepSize);
             }
 
+            // Parsed before the model is loaded and the images encoded, so that a typo fails at once.
+            var mined = combination is null ? null : ParseCombination(combination);
+
             using var loaded = DeaeModel.Load(parse.GetValue(model)!, "cpu");
             var explorer = loaded.Explorer;
             if (explorer is null && !interpolating)
@@ -175,7 +178,7 @@ internal static class ExploreCommands
                 }
                 else if (combination is not null)
                 {
-                    rows.AddRange(explorer!.Mine(loaded.Layout, code, name, ParseCombination(combination), n, parse.GetValue(stepSize)));
+                    rows.AddRange(explorer!.Mine(loaded.Layout, code, name, mined!, n, parse.GetValue(stepSize)));
                 }
                 else
                 {

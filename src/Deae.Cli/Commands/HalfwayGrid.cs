@@ -1,6 +1,5 @@
 using Deae.MLNet.Data;
 using Deae.MLNet.Evaluation;
-using Deae.MLNet.Model;
 using Deae.MLNet.Visualization;
 
 namespace Deae.Cli.Commands;
@@ -16,8 +15,8 @@ internal sealed class HalfwayGrid(ImageDataset heldOut)
     private readonly List<string> _verdicts = [];
     private IReadOnlyList<ValidityExample>? _pairs;
 
-    /// <summary>Adds <paramref name="model"/>'s row (nothing when its report judged no validity).</summary>
-    public void Add(DeaeModel model, ModelReport report)
+    /// <summary>Adds the row of half-way images <paramref name="report"/> judged (nothing when it judged no validity).</summary>
+    public void Add(ModelReport report)
     {
         var examples = report.ValidityExamples;
         if (examples.Count == 0)
@@ -37,9 +36,8 @@ internal sealed class HalfwayGrid(ImageDataset heldOut)
             throw new InvalidOperationException($"{report.Model} was judged on other validity pairs than the models before it.");
         }
 
-        var codes = model.Encode([.. examples.SelectMany(e => new[] { heldOut.GetPixels(e.Original).ToArray(), heldOut.GetPixels(e.Donor).ToArray() })]);
-        var range = model.Layout.Range(model.Layout.IndexOf(SwapEvaluator.Background));
-        _cells.AddRange(model.Decode([.. examples.Select((_, n) => ModelEvaluator.WithChunk(codes[2 * n], codes[(2 * n) + 1], range, 0.5f))]));
+        // The very images the metric judged, not a second decoding of them.
+        _cells.AddRange(examples.Select(e => e.HalfwayImage));
         _verdicts.Add($"{report.Model} {string.Concat(examples.Select(e => e.Valid ? "✓" : "✗"))}");
     }
 

@@ -84,13 +84,44 @@ public sealed record ModelReport(
 /// <param name="Original">Held-out index of the image whose background is moved.</param>
 /// <param name="Donor">Held-out index of the image whose background chunk it is moved half-way towards.</param>
 /// <param name="Valid">Whether the half-way image was well formed (<see cref="ModelReport.InterpolationValidity"/>).</param>
-public sealed record ValidityExample(int Original, int Donor, bool Valid);
+public sealed record ValidityExample(int Original, int Donor, bool Valid)
+{
+    /// <summary>The half-way image that was judged (interleaved RGB bytes, the held-out images' size); not written to JSON.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public byte[] HalfwayImage { get; init; } = [];
+}
 
 /// <summary>Measures a model's controllability and disentanglement on held-out images with <see cref="AttributeOracles"/>.</summary>
 public static class ModelEvaluator
 {
     /// <summary>How many of the validity pairs a report keeps as <see cref="ModelReport.ValidityExamples"/>.</summary>
     public const int ValidityExampleCount = 8;
+
+    /// <summary>
+    /// Refuses held-out images on which <paramref name="attributes"/> cannot all be judged: an attribute that takes
+    /// one value in all of them has no edit to make and nothing to disentangle. Callers that train first should call
+    /// this before training.
+    /// </summary>
+    /// <exception cref="ArgumentException">Naming the attribute and its one value.</exception>
+    public static void CheckHeldOut(ImageDataset heldOut, IEnumerable<string> attributes)
+    {
+        ArgumentNullException.ThrowIfNull(heldOut);
+        ArgumentNullException.ThrowIfNull(attributes);
+        if (heldOut.Count == 0)
+        {
+            throw new ArgumentException("There are no held-out images to evaluate on.", nameof(heldOut));
+        }
+
+        foreach (string attribute in attributes)
+        {
+            int column = heldOut.AttributeIndex(attribute);
+            string first = heldOut.GetValue(0, column);
+            if (Enumerable.Range(1, heldOut.Count - 1).All(i => heldOut.GetValue(i, column) == first))
+            {
+                throw new ArgumentException($"Attribute '{attribute}' takes one value ('{first}') in all {heldOut.Count} held-out images: its edits and disentanglement cannot be measured.", nameof(heldOut));
+            }
+        }
+    }
 
     /// <summary>Evaluates <paramref name="model"/> on <paramref name="heldOut"/> (labelled images it was not trained on).</summary>
     public static ModelReport Evaluate(DeaeModel model, ImageDataset heldOut, AttributeOracles oracles, int pairs = 200, int seed = 1)
@@ -103,11 +134,7 @@ public static class ModelEvaluator
         var codes = model.Encode(images);
         var columns = layout.Attributes.Select(heldOut.AttributeIndex).ToArray();
         var factors = Enumerable.Range(0, heldOut.Count).Select(i => columns.Select(c => heldOut.GetLabel(i, c)).ToArray()).ToList();
-        if (Enumerable.Range(0, columns.Length).FirstOrDefault(k => factors.All(f => f[k] == factors[0][k]), -1) is int constant and >= 0)
-        {
-            throw new ArgumentException($"Attribute '{layout.Attributes[constant]}' takes one value ('{heldOut.GetValue(0, columns[constant])}') in all {heldOut.Count} held-out images: its edits and disentanglement cannot be measured.", nameof(heldOut));
-        }
-
+        CheckHeldOut(heldOut, layout.Attributes);
         var mutualInformation = DisentanglementMetrics.MutualInformation(codes, factors);
         var disentanglement = DisentanglementMetrics.Evaluate(codes, factors, seed, mutualInformation);
 
@@ -150,7 +177,7 @@ public static class ModelEvaluator
             {
                 var valid = ValidPairs(oracles, heldOut, layout, chosen, halfImages);
                 validity = valid.Average(v => v ? 1.0 : 0.0);
-                examples = [.. chosen.Take(ValidityExampleCount).Select((p, n) => new ValidityExample(p.X, p.Y, valid[n]))];
+                examples = [.. chosen.Take(ValidityExampleCount).Select((p, n) => new ValidityExample(p.X, p.Y, valid[n]) { HalfwayImage = halfImages[n] })];
             }
         }
 

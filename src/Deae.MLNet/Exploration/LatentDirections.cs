@@ -19,6 +19,9 @@ public sealed class UnitDirectionOptions
 
     /// <summary>Seed of the ML.NET context used for the SVMs.</summary>
     public int Seed = 1;
+
+    /// <summary>Whether <paramref name="quantile"/> can be a <see cref="ScoreQuantile"/>: in (0, 0.5], the fraction kept of each side.</summary>
+    public static bool IsValidQuantile(double quantile) => quantile > 0 && quantile <= 0.5;
 }
 
 /// <summary>
@@ -41,7 +44,7 @@ public static class LatentDirections
     {
         Validate(vectors, labels, attribute);
         options ??= new UnitDirectionOptions();
-        if (options.ScoreQuantile is double quantile && !(quantile > 0 && quantile <= 0.5))
+        if (options.ScoreQuantile is double quantile && !UnitDirectionOptions.IsValidQuantile(quantile))
         {
             throw new ArgumentOutOfRangeException(nameof(options), quantile, $"Attribute '{attribute}': ScoreQuantile must be in (0, 0.5] (the fraction of positives and of negatives kept), or null to keep them all.");
         }
