@@ -271,20 +271,15 @@ public static class DisentanglementMetrics
             throw new ArgumentException("FactorVAE score: no factor has a value shared by two latents; more latents per value are needed.", nameof(factors));
         }
 
-        // Per factor, the running totals of its groups' sizes: a uniform draw below the last total picks a group
-        // with probability proportional to its size.
-        var eligible = byValue.Select(groups => groups.Select(g => g.Length).Aggregate(new List<int>(), (totals, size) =>
-        {
-            totals.Add((totals.Count == 0 ? 0 : totals[^1]) + size);
-            return totals;
-        }).ToArray()).ToArray();
+        // Per factor, the group of each sample that can be held fixed, so that drawing a sample draws its group.
+        var groupOfSample = byValue.Select(groups => groups.SelectMany((g, index) => g.Select(_ => index)).ToArray()).ToArray();
         var cast = new List<(int Dimension, int Factor)>();
         for (int v = 0; v < votes; v++)
         {
             int f = votable[random.Next(votable.Length)];
             // The fixed value is a random sample's (as disentanglement_lib draws it), so values are held fixed as
             // often as they occur: on an unbalanced set a rare value does not get as many votes as a common one.
-            var group = byValue[f][GroupOfSample(eligible[f], random.Next(eligible[f][^1]))];
+            var group = byValue[f][groupOfSample[f][random.Next(groupOfSample[f].Length)]];
             var members = Enumerable.Range(0, batch).Select(_ => group[random.Next(group.Length)]).ToArray();
             int dimension = active.MinBy(j => Variance(members.Select(i => latents[i][j] / std[j])));
             cast.Add((dimension, f));
@@ -293,12 +288,6 @@ public static class DisentanglementMetrics
         var trainVotes = cast.Take(votes / 2).ToList();
         var vote = trainVotes.GroupBy(c => c.Dimension).ToDictionary(g => g.Key, g => g.GroupBy(c => c.Factor).MaxBy(x => x.Count())!.Key);
         return cast.Skip(votes / 2).Average(c => vote.TryGetValue(c.Dimension, out int predicted) && predicted == c.Factor ? 1.0 : 0.0);
-    }
-
-    private static int GroupOfSample(int[] totals, int sample)
-    {
-        int index = Array.BinarySearch(totals, sample + 1);
-        return index >= 0 ? index : ~index;
     }
 
     private static int[] Discretise(float[] values)
