@@ -130,11 +130,11 @@ public static class ModelEvaluator
         ArgumentNullException.ThrowIfNull(heldOut);
         ArgumentNullException.ThrowIfNull(oracles);
         var layout = model.Layout;
+        CheckHeldOut(heldOut, layout.Attributes); // before encoding every held-out image
         var images = Enumerable.Range(0, heldOut.Count).Select(i => heldOut.GetPixels(i).ToArray()).ToArray();
         var codes = model.Encode(images);
         var columns = layout.Attributes.Select(heldOut.AttributeIndex).ToArray();
         var factors = Enumerable.Range(0, heldOut.Count).Select(i => columns.Select(c => heldOut.GetLabel(i, c)).ToArray()).ToList();
-        CheckHeldOut(heldOut, layout.Attributes);
         var mutualInformation = DisentanglementMetrics.MutualInformation(codes, factors);
         var disentanglement = DisentanglementMetrics.Evaluate(codes, factors, seed, mutualInformation);
 
@@ -270,7 +270,7 @@ public static class ModelEvaluator
         return pairs.Count > 0 ? pairs : throw new ArgumentException($"Attribute '{name}': no pair of the {data.Count} images differs in it{rule} ({count * 100} random pairs tried).");
     }
 
-    internal static float[] WithChunk(float[] code, float[] donor, Range range, float alpha)
+    private static float[] WithChunk(float[] code, float[] donor, Range range, float alpha)
     {
         var result = (float[])code.Clone();
         var target = result.AsSpan(range);
