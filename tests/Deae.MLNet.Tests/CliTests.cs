@@ -115,6 +115,22 @@ public class CliTests
     }
 
     [Fact]
+    public void ARunWhoseCodesCollapseStopsNamingTheOptionsThatHelpAndWritesNoModel()
+    {
+        using var temp = new TempFolder();
+        string manifest = TinySet(temp);
+        string model = temp.Combine("collapsed.deae");
+        string[] collapsing = [.. TinyTraining(manifest, model, "--kind", "GslAe", "--cycle-weight", "1").Select(a => a == "2" ? "400" : a)];
+        var stopped = Refused(collapsing, "collapsed", "--cycle-warmup", "--collapse-ratio 0");
+        Assert.Matches(@"stopped at step \d+", stopped.Error);
+        Assert.False(File.Exists(model));
+
+        var regardless = Deae([.. collapsing, "--collapse-ratio", "0"]);
+        Assert.True(regardless.ExitCode == 0, regardless.Error);
+        Assert.True(File.Exists(model));
+    }
+
+    [Fact]
     public void ExplorationCommandsWriteTheGridsAndDataTheyPromise()
     {
         using var temp = new TempFolder();

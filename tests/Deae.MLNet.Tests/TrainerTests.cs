@@ -74,6 +74,9 @@ public class TrainerTests
         /// <summary>The two groups' images, [12, C, H, W]: centre, P_1 … P_5, centre, P_1 … P_5.</summary>
         public TorchSharp.torch.Tensor Images => _images;
 
+        /// <summary>The code spread the objective measured in the last <see cref="Compute"/>.</summary>
+        public float CodeSpread => _objective.CodeSpread;
+
         public (TorchSharp.torch.Tensor Total, Dictionary<string, TorchSharp.torch.Tensor> Terms) Compute(int step)
         {
             _generator.manual_seed(1);
@@ -523,6 +526,42 @@ public class TrainerTests
         Assert.Equal(0.5, RegulariserWeightAt(tiny, 0), 3);
     }
 
+    [Fact]
+    public void TheCycleTermWarmsUpLinearlyToItsFullWeight()
+    {
+        var options = TinyOptions(1, ModelKind.GslAe);
+        options.CycleWeight = 0.5;
+        options.CycleWarmupSteps = 10;
+        using var tiny = new TinyObjective(options);
+
+        double CycleWeightAt(int step)
+        {
+            var (total, terms) = tiny.Compute(step);
+            float rest = terms["recon"].item<float>() + terms["swap"].item<float>();
+            return (total.item<float>() - rest) / terms["cycle"].item<float>();
+        }
+
+        Assert.Equal(0.05, CycleWeightAt(0), 3);
+        Assert.Equal(0.25, CycleWeightAt(4), 3);
+        Assert.Equal(0.5, CycleWeightAt(9), 3);
+        Assert.Equal(0.5, CycleWeightAt(500), 3);
+        options.CycleWarmupSteps = 0;
+        Assert.Equal(0.5, CycleWeightAt(0), 3);
+    }
+
+    [Fact]
+    public void TheObjectiveMeasuresTheSpreadOfTheBatchsCodes()
+    {
+        using var tiny = new TinyObjective(TinyOptions(1, ModelKind.GslAe));
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        tiny.Compute(0);
+
+        using var noGradient = TorchSharp.torch.no_grad();
+        var codes = tiny.Network.Encoder.forward(tiny.Images);
+        Assert.Equal(codes.std(0).mean().item<float>(), tiny.CodeSpread, 5);
+        Assert.True(tiny.CodeSpread > 0);
+    }
+
     [Theory]
     [InlineData(DecoderOutput.Tanh, 0.01)]
     [InlineData(DecoderOutput.Logits, 0.001)]
@@ -565,6 +604,17 @@ public class TrainerTests
         var badLayout = TinyOptions(1);
         badLayout.Layout = LatentLayout.Parse("letter:2,size:2,font_color:2,background_color:2,font:3", null);
         Assert.Contains("11", Assert.Throws<ArgumentException>(() => DeaeTrainer.Train(data, badLayout)).Message);
+
+        var negativeCycleWarmup = TinyOptions(1);
+        negativeCycleWarmup.CycleWarmupSteps = -1;
+        Assert.Contains("CycleWarmupSteps (-1)", Assert.Throws<ArgumentException>(() => DeaeTrainer.Train(data, negativeCycleWarmup)).Message);
+
+        foreach (double ratio in new[] { -0.1, 1, double.NaN })
+        {
+            var badRatio = TinyOptions(1);
+            badRatio.CollapseRatio = ratio;
+            Assert.Contains($"CollapseRatio ({ratio})", Assert.Throws<ArgumentException>(() => DeaeTrainer.Train(data, badRatio)).Message);
+        }
 
         var negativeWarmup = TinyOptions(1);
         negativeWarmup.RegulariserWarmupSteps = -5;

@@ -32,6 +32,11 @@ internal static class CliRunner
             Console.Error.WriteLine(ex.Message);
             return 130;
         }
+        catch (Deae.MLNet.Training.TrainingCollapsedException ex)
+        {
+            Console.Error.WriteLine($"error: {ex.Message} On the command line: --cycle-warmup, --cycle-weight, --lr or --seed; --collapse-ratio 0 trains on regardless.");
+            return BadInput;
+        }
         catch (Exception ex) when (ex is Deae.MLNet.Training.TrainingDivergedException or OptionException or ArgumentException or FormatException or IOException or InvalidDataException or UnauthorizedAccessException or TorchLoadException)
         {
             Console.Error.WriteLine($"error: {ex.Message}");

@@ -5,7 +5,7 @@ namespace Deae.Cli.Commands;
 
 /// <summary>
 /// The command-line options of the training objective (the DEAE regulariser's form and weight, the
-/// cycle-swap weight) and of gradient clipping, shared by <c>deae train</c> and <c>deae evaluate</c>.
+/// cycle-swap weight and warm-up) and of gradient clipping and collapse detection, shared by <c>deae train</c> and <c>deae evaluate</c>.
 /// </summary>
 internal sealed class ObjectiveCliOptions
 {
@@ -19,6 +19,8 @@ internal sealed class ObjectiveCliOptions
     private readonly Option<InterpolationMode> _mode;
     private readonly Option<double?> _clip;
     private readonly Option<double> _cycle;
+    private readonly Option<int> _cycleWarmup;
+    private readonly Option<double> _collapse;
 
     /// <summary>Options whose defaults are <paramref name="defaults"/>' values (the command's own configuration).</summary>
     public ObjectiveCliOptions(DeaeTrainerOptions defaults)
@@ -32,11 +34,13 @@ internal sealed class ObjectiveCliOptions
         _interpolations = new("--interpolations") { Description = "DEAE interpolations per group.", DefaultValueFactory = _ => defaults.InterpolationsPerGroup };
         _mode = new("--interpolation") { Description = "PerDimensionUniform (the research code) or Linear (one α per chunk).", DefaultValueFactory = _ => defaults.Interpolation };
         _cycle = new("--cycle-weight") { Description = "Weight of the cycle-swap loss on latents (the reference ships it at 0).", DefaultValueFactory = _ => defaults.CycleWeight };
+        _cycleWarmup = new("--cycle-warmup") { Description = "Steps over which the cycle loss's weight rises linearly from 0 (0: full weight from the start; a warm-up keeps the cycle loss from collapsing the codes before the decoder uses them).", DefaultValueFactory = _ => defaults.CycleWarmupSteps };
+        _collapse = new("--collapse-ratio") { Description = "Stop when the codes' spread across a batch (the progress line's spread), averaged over 50 steps, falls below this fraction of its first 10 steps' average: every image then gets the same code (0: never stop; not applied to the β-VAE).", DefaultValueFactory = _ => defaults.CollapseRatio };
         _clip = new("--clip-grad-norm") { Description = "Scale each step's gradients down to this L2 norm when larger (default: no clipping; the progress line shows the norm as |g|).", DefaultValueFactory = _ => defaults.GradientClipNorm };
     }
 
     /// <summary>Every option, in the order they are listed.</summary>
-    public Option[] All => [_weight, _gradient, _distance, _scale, _target, _warmup, _interpolations, _mode, _cycle, _clip];
+    public Option[] All => [_weight, _gradient, _distance, _scale, _target, _warmup, _interpolations, _mode, _cycle, _cycleWarmup, _clip, _collapse];
 
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
@@ -59,6 +63,8 @@ internal sealed class ObjectiveCliOptions
         options.InterpolationsPerGroup = parse.GetValue(_interpolations);
         options.Interpolation = parse.GetValue(_mode);
         options.CycleWeight = parse.GetValue(_cycle);
+        options.CycleWarmupSteps = parse.GetValue(_cycleWarmup);
+        options.CollapseRatio = parse.GetValue(_collapse);
         options.GradientClipNorm = parse.GetValue(_clip);
     }
 }

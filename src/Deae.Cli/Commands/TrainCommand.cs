@@ -133,7 +133,7 @@ internal static class TrainCommand
                         }
 
                         task.Description = $"{options.Kind} step {p.Step}/{p.TotalSteps} " +
-                            string.Join(" ", p.Losses.Select(l => $"{l.Key}={l.Value:0.0000}")) + $" |g|={p.GradientNorm:0.00} {p.ImagesPerSecond:0} img/s" + validated;
+                            string.Join(" ", p.Losses.Select(l => $"{l.Key}={l.Value:0.0000}")) + $" |g|={p.GradientNorm:0.00} spread={p.CodeSpread:0.000} {p.ImagesPerSecond:0} img/s" + validated;
                     });
                     model = resumeFrom is null
                         ? DeaeTrainer.Train(images, validation, options, progress, cancellation.Token)

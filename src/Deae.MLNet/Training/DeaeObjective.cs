@@ -54,13 +54,20 @@ internal sealed class DeaeObjective : IDisposable
         _masks = tensor(masks, [layout.Count, layout.Dimension], device: device);
     }
 
+    /// <summary>
+    /// How far apart the last <see cref="Compute"/>'s real images lie in latent space: the standard deviation of
+    /// their codes (a β-VAE's means) across the batch, averaged over the latent dimensions. A diagnostic only
+    /// (measured without gradients): near 0 the encoder gives every image the same code.
+    /// </summary>
+    public float CodeSpread { get; private set; } = float.NaN;
+
     /// <summary>Frees the chunk masks (the network, generator and frozen copy belong to the caller).</summary>
     public void Dispose() => _masks.Dispose();
 
     /// <summary>
     /// The total loss and each term for a batch. For group kinds <paramref name="images"/> holds
     /// <paramref name="groups"/> groups of (centre, P_1 … P_m) in order; other kinds treat it as a plain batch.
-    /// <paramref name="step"/> (0-based) sets the regulariser's weight during its warm-up.
+    /// <paramref name="step"/> (0-based) sets the cycle loss's and the regulariser's weights during their warm-ups.
     /// </summary>
     public (Tensor Total, Dictionary<string, Tensor> Terms) Compute(Tensor images, int groups, int step)
     {
@@ -69,35 +76,38 @@ internal sealed class DeaeObjective : IDisposable
         {
             ModelKind.Autoencoder => Plain(images),
             ModelKind.BetaVae => Variational(images),
-            _ => GroupSupervised(images, groups, RegulariserWeight(_options, step)),
+            _ => GroupSupervised(images, groups, WarmedUp(_options.CycleWeight, _options.CycleWarmupSteps, step), WarmedUp(_options.EffectiveRegulariserWeight, _options.RegulariserWarmupSteps, step)),
         };
     }
 
-    /// <summary>λ_reg at <paramref name="step"/> (0-based): rising linearly over the warm-up, so step w − 1 is the first at full weight.</summary>
-    private static double RegulariserWeight(DeaeTrainerOptions options, int step) =>
-        options.RegulariserWarmupSteps <= 0 ? options.EffectiveRegulariserWeight
-            : options.EffectiveRegulariserWeight * Math.Min(1.0, (step + 1.0) / options.RegulariserWarmupSteps);
+    /// <summary>A weight at <paramref name="step"/> (0-based): rising linearly over <paramref name="warmupSteps"/>, so step w − 1 is the first at full weight.</summary>
+    private static double WarmedUp(double weight, int warmupSteps, int step) =>
+        warmupSteps <= 0 ? weight : weight * Math.Min(1.0, (step + 1.0) / warmupSteps);
 
     private (Tensor, Dictionary<string, Tensor>) Plain(Tensor images)
     {
-        var reconstruction = PixelLoss(_network.Decoder.forward(_network.Encoder.forward(images)), images);
+        var codes = _network.Encoder.forward(images);
+        MeasureSpread(codes);
+        var reconstruction = PixelLoss(_network.Decoder.forward(codes), images);
         return (reconstruction, new() { ["recon"] = reconstruction });
     }
 
     private (Tensor, Dictionary<string, Tensor>) Variational(Tensor images)
     {
         var (mean, logVariance) = _network.Encoder.Distribution(images);
+        MeasureSpread(mean);
         var sample = mean.Plus(RandomNormal(mean.shape, mean.device) * logVariance!.Times(0.5).exp());
         var reconstruction = PixelLoss(_network.Decoder.forward(sample), images);
         var kl = KlDivergence(mean, logVariance!, images);
         return (reconstruction.Plus(kl.Times(_options.Beta)), new() { ["recon"] = reconstruction, ["kl"] = kl });
     }
 
-    private (Tensor, Dictionary<string, Tensor>) GroupSupervised(Tensor images, int groups, double regulariserWeight)
+    private (Tensor, Dictionary<string, Tensor>) GroupSupervised(Tensor images, int groups, double cycleWeight, double regulariserWeight)
     {
         int m = _layout.Count, z = _layout.Dimension;
         long count = images.shape[0];
         var codes = _network.Encoder.forward(images);
+        MeasureSpread(codes);
         var grouped = codes.view(groups, m + 1, z);
         var centre = grouped[.., 0, ..];
         var partners = grouped[.., 1.., ..];
@@ -189,7 +199,7 @@ internal sealed class DeaeObjective : IDisposable
         if (recodedCycle is not null)
         {
             terms["cycle"] = (recodedCycle - cycleMix!).abs().mean();
-            total = total.Plus(terms["cycle"].Times(_options.CycleWeight));
+            total = total.Plus(terms["cycle"].Times(cycleWeight));
         }
 
         if (recodedInterpolations is not null)
@@ -201,6 +211,12 @@ internal sealed class DeaeObjective : IDisposable
         }
 
         return (total, terms);
+    }
+
+    private void MeasureSpread(Tensor codes)
+    {
+        using var scope = NewDisposeScope();
+        CodeSpread = codes.detach().std(0).mean().item<float>();
     }
 
     // TorchSharp's Generator is always a CPU generator (its native constructor ignores the device), and

@@ -112,6 +112,7 @@ public static class DeaeTrainer
         using var frozen = FrozenCopyFor(options, network, device);
         using var objective = new DeaeObjective(network, layout, options, device, generator, frozen);
         using var validation = validationData is null ? null : new ValidationLoss(validationData, network, layout, options, device);
+        var collapse = new CollapseMonitor(options.Kind == ModelKind.BetaVae ? 0 : options.CollapseRatio);
         var indices = new int[imagesPerStep];
         var watch = Stopwatch.StartNew();
         int reportedAt = start;
@@ -202,10 +203,12 @@ public static class DeaeTrainer
                 var values = terms.ToDictionary(t => t.Key, t => t.Value.item<float>());
                 values["total"] = totalValue;
                 double seconds = watch.Elapsed.TotalSeconds;
-                progress!.Report(new TrainingProgress(step + 1, options.Steps, values, (step + 1 - reportedAt) * imagesPerStep / Math.Max(seconds, 1e-9), validationLosses, gradientNorm));
+                progress!.Report(new TrainingProgress(step + 1, options.Steps, values, (step + 1 - reportedAt) * imagesPerStep / Math.Max(seconds, 1e-9), validationLosses, gradientNorm, objective.CodeSpread));
                 reportedAt = step + 1;
                 watch.Restart();
             }
+
+            collapse.Observe(step + 1, objective.CodeSpread);
         }
 
         if (options.CheckpointPath is not null)
@@ -288,9 +291,14 @@ public static class DeaeTrainer
             throw new ArgumentException("LearningRate must be positive and SwapWeight, CycleWeight, RegulariserWeight and Beta not negative.");
         }
 
-        if (options.CheckpointEvery < 0 || options.ValidateEvery < 0 || options.RegulariserWarmupSteps < 0)
+        if (options.CheckpointEvery < 0 || options.ValidateEvery < 0 || options.RegulariserWarmupSteps < 0 || options.CycleWarmupSteps < 0)
         {
-            throw new ArgumentException($"CheckpointEvery ({options.CheckpointEvery}), ValidateEvery ({options.ValidateEvery}) and RegulariserWarmupSteps ({options.RegulariserWarmupSteps}) must not be negative.");
+            throw new ArgumentException($"CheckpointEvery ({options.CheckpointEvery}), ValidateEvery ({options.ValidateEvery}), RegulariserWarmupSteps ({options.RegulariserWarmupSteps}) and CycleWarmupSteps ({options.CycleWarmupSteps}) must not be negative.");
+        }
+
+        if (!(options.CollapseRatio >= 0 && options.CollapseRatio < 1))
+        {
+            throw new ArgumentException($"CollapseRatio ({options.CollapseRatio}) must be at least 0 (0: never stop) and below 1.");
         }
 
         architecture.Validate();
@@ -363,7 +371,8 @@ public static class DeaeTrainer
     private static string Hyperparameters(DeaeTrainerOptions o) =>
         $"lr={o.LearningRate}; w=({o.SwapWeight},{o.CycleWeight},{o.EffectiveRegulariserWeight},{o.Beta})" +
         (o.GradientClipNorm is null ? string.Empty : $"; clip={o.GradientClipNorm}") +
-        (o.RegulariserWarmupSteps <= 0 ? string.Empty : $"; reg-warmup={o.RegulariserWarmupSteps}");
+        (o.RegulariserWarmupSteps <= 0 ? string.Empty : $"; reg-warmup={o.RegulariserWarmupSteps}") +
+        (o.CycleWarmupSteps <= 0 ? string.Empty : $"; cycle-warmup={o.CycleWarmupSteps}");
 
     /// <summary>A well-mixed seed per (run seed, step) (SplitMix64 finaliser).</summary>
     internal static long StepSeed(int seed, int step)

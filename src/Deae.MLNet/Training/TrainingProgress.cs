@@ -13,4 +13,10 @@ namespace Deae.MLNet.Training;
 /// The L2 norm of all gradients of this step, before any clipping (<see cref="DeaeTrainerOptions.GradientClipNorm"/>);
 /// NaN when the report was not made by the trainer.
 /// </param>
-public sealed record TrainingProgress(int Step, int TotalSteps, IReadOnlyDictionary<string, float> Losses, double ImagesPerSecond, IReadOnlyDictionary<string, float>? ValidationLosses = null, double GradientNorm = double.NaN);
+/// <param name="CodeSpread">
+/// How far apart this step's real images lie in latent space: the standard deviation of their codes across the
+/// batch, averaged over the latent dimensions. Near 0 the encoder gives every image the same code and the
+/// decoder can only learn their mean image (see <see cref="DeaeTrainerOptions.CollapseRatio"/>). NaN when the
+/// report was not made by the trainer.
+/// </param>
+public sealed record TrainingProgress(int Step, int TotalSteps, IReadOnlyDictionary<string, float> Losses, double ImagesPerSecond, IReadOnlyDictionary<string, float>? ValidationLosses = null, double GradientNorm = double.NaN, double CodeSpread = double.NaN);
