@@ -15,7 +15,10 @@ public class CliTests
 {
     private const int BadInput = 2; // CliRunner.BadInput
 
-    private static (int ExitCode, string Output, string Error) Deae(params string[] arguments)
+    private static (int ExitCode, string Output, string Error) Deae(params string[] arguments) => DeaeWith([], arguments);
+
+    /// <summary>Runs the CLI with <paramref name="environment"/> applied to its environment (a null value removes the variable).</summary>
+    private static (int ExitCode, string Output, string Error) DeaeWith(Dictionary<string, string?> environment, params string[] arguments)
     {
         // dotnet test sets DOTNET_HOST_PATH for its child processes; the CLI's assembly is copied next to the tests.
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
@@ -24,6 +27,18 @@ public class CliTests
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var (name, value) in environment)
+        {
+            if (value is null)
+            {
+                start.Environment.Remove(name);
+            }
+            else
+            {
+                start.Environment[name] = value;
+            }
+        }
+
         start.ArgumentList.Add("exec");
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "deae.dll"));
         foreach (string argument in arguments)
@@ -311,6 +326,28 @@ public class CliTests
         Assert.Equal(0, Deae(TinyTraining(train, noLetter, "--attributes", "size", "background_color")).ExitCode);
         Refused(["augment-test", "-d", train, "--test", test, "-m", noLetter], "no-letter.deae", "no chunk for the label attribute 'letter'", $"--data '{train}'");
         Refused(["augment-test", "-d", train, "--test", test, "--label", "colour"], "no attribute 'colour'", $"--test '{test}'");
+    }
+
+    [Fact]
+    public void TrainingProcessesCapOpenMpSpinningUnlessTheUserChoseTheirOwn()
+    {
+        // libgomp's default spinning made two trainings sharing the cores run at a tenth of the machine's speed
+        // (deae bench concurrent); the cap is set before libtorch loads, and a user's own setting is left alone.
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        string[] probe = ["bench", "train-rate", "--images", "60", "--steps", "1"];
+        var unset = DeaeWith(new() { ["GOMP_SPINCOUNT"] = null, ["OMP_WAIT_POLICY"] = null }, probe);
+        Assert.True(unset.ExitCode == 0, unset.Error);
+        Assert.Contains("spin_cap GOMP_SPINCOUNT=1000", unset.Output);
+        foreach (var (name, value) in new[] { ("GOMP_SPINCOUNT", "5000"), ("OMP_WAIT_POLICY", "PASSIVE") })
+        {
+            var chosen = DeaeWith(new() { ["GOMP_SPINCOUNT"] = null, ["OMP_WAIT_POLICY"] = null, [name] = value }, probe);
+            Assert.True(chosen.ExitCode == 0, chosen.Error);
+            Assert.Contains("spin_cap none", chosen.Output);
+        }
     }
 
     [SlowFact]

@@ -18,6 +18,8 @@ internal static class BenchCommands
         command.Add(BenchTransformCommand.Create());
         command.Add(BenchQualityCommand.Create());
         command.Add(BenchTrainCommand.CreateMemoryProbe());
+        command.Add(BenchConcurrentCommand.Create());
+        command.Add(BenchConcurrentCommand.CreateRateProbe());
         return command;
     }
 
@@ -70,6 +72,43 @@ internal static class BenchCommands
             AtomicFile.WriteAllBytes(jsonPath, System.Text.Encoding.UTF8.GetBytes(text + "\n"), overwrite);
         }
     }
+
+    /// <summary>
+    /// Starts this same program again (the apphost directly, or <c>dotnet deae.dll</c>) with <paramref name="arguments"/>,
+    /// <paramref name="environment"/> applied to its environment (a null value removes the variable), and standard output redirected.
+    /// </summary>
+    internal static Process StartSelf(IReadOnlyDictionary<string, string?> environment, params string[] arguments)
+    {
+        string program = Environment.ProcessPath!;
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var (name, value) in environment)
+        {
+            if (value is null)
+            {
+                start.Environment.Remove(name);
+            }
+            else
+            {
+                start.Environment[name] = value;
+            }
+        }
+
+        if (Path.GetFileNameWithoutExtension(program) == "dotnet")
+        {
+            start.ArgumentList.Add(typeof(BenchCommands).Assembly.Location);
+        }
+
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        return Process.Start(start)!;
+    }
+
+    /// <summary>The value a probe printed on its last line <c>name value</c>, or "" when it printed none.</summary>
+    internal static string ProbeValue(string output, string name) =>
+        output.Split('\n', StringSplitOptions.TrimEntries).LastOrDefault(l => l.StartsWith(name + " ", StringComparison.Ordinal))?[(name.Length + 1)..] ?? "";
 
     private static void EncodeAll(ImageDataset data, int threads) =>
         Parallel.For(0, data.Count, new ParallelOptions { MaxDegreeOfParallelism = threads }, i => DatasetWriter.EncodePng(data.GetPixels(i), data.Width, data.Height, data.Channels));

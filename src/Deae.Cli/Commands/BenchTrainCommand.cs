@@ -84,9 +84,9 @@ internal static class BenchTrainCommand
     }
 
     /// <summary>The benchmark's Fonts-like set (26 letters, 5 faces, 32×32), sampled down to <paramref name="images"/>.</summary>
-    private static FontsOptions BenchFonts(int? images) => new() { Letters = BenchLetters, MaxFonts = 5, ImageSize = 32, MaxImages = images };
+    internal static FontsOptions BenchFonts(int? images) => new() { Letters = BenchLetters, MaxFonts = 5, ImageSize = 32, MaxImages = images };
 
-    private static DeaeTrainerOptions Options(int steps, DeaeArchitecture architecture)
+    internal static DeaeTrainerOptions Options(int steps, DeaeArchitecture architecture)
     {
         var options = DemoConfiguration.TrainerOptions(steps);
         options.Architecture = architecture.Clone();
@@ -225,32 +225,14 @@ internal static class BenchTrainCommand
 
     private static (long Peak, long Data) MeasureInChild(int images, int steps, DeaeArchitecture architecture, bool fixedMmapThreshold)
     {
-        // Run this same program again: the apphost directly, or "dotnet deae.dll".
-        string program = Environment.ProcessPath!;
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, UseShellExecute = false };
-        if (fixedMmapThreshold)
-        {
-            // glibc reads this at start-up; setting it (even to the default) turns off the dynamic threshold.
-            start.Environment["MALLOC_MMAP_THRESHOLD_"] = "131072";
-        }
-
-        if (Path.GetFileNameWithoutExtension(program) == "dotnet")
-        {
-            start.ArgumentList.Add(typeof(BenchTrainCommand).Assembly.Location);
-        }
-
         var numbers = new[] { images, steps, architecture.BaseWidth, architecture.HiddenSize, architecture.LatentDimension }.Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-        foreach (string argument in new[] { "bench", "train-memory", "--images", numbers[0], "--steps", numbers[1], "--width", numbers[2], "--hidden", numbers[3], "--latent", numbers[4] })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var child = Process.Start(start)!;
+        // glibc reads this at start-up; setting it (even to the default) turns off the dynamic threshold.
+        var environment = fixedMmapThreshold ? new Dictionary<string, string?> { ["MALLOC_MMAP_THRESHOLD_"] = "131072" } : [];
+        using var child = BenchCommands.StartSelf(environment, "bench", "train-memory", "--images", numbers[0], "--steps", numbers[1], "--width", numbers[2], "--hidden", numbers[3], "--latent", numbers[4]);
         string output = child.StandardOutput.ReadToEnd();
         child.WaitForExit();
         // The probe prints "data <bytes>" and "peak <bytes>" (after whatever the trainer writes).
-        string Value(string name) => output.Split('\n', StringSplitOptions.TrimEntries).LastOrDefault(l => l.StartsWith(name + " ", StringComparison.Ordinal))?[(name.Length + 1)..] ?? "";
-        return child.ExitCode == 0 && long.TryParse(Value("peak"), out long peakBytes) && long.TryParse(Value("data"), out long dataBytes)
+        return child.ExitCode == 0 && long.TryParse(BenchCommands.ProbeValue(output, "peak"), out long peakBytes) && long.TryParse(BenchCommands.ProbeValue(output, "data"), out long dataBytes)
             ? (peakBytes, dataBytes)
             : throw new InvalidOperationException($"The memory probe failed (exit {child.ExitCode}): {output}");
     }
@@ -283,7 +265,7 @@ internal static class BenchTrainCommand
     }
 
     /// <summary>Seconds of each step of real training after two warm-up steps, with <paramref name="between"/> (untimed) run after every step.</summary>
-    private static List<double> TimeSteps(ImageDataset data, DeaeTrainerOptions template, ModelKind kind, Action? between = null)
+    internal static List<double> TimeSteps(ImageDataset data, DeaeTrainerOptions template, ModelKind kind, Action? between = null)
     {
         var options = Options(template.Steps + 2, template.Architecture);
         options.Kind = kind;

@@ -11,7 +11,7 @@ namespace Deae.MLNet.Runtime;
 /// oneDNN reads the variable from the native environment once, when it first dispatches a kernel, so
 /// it is set before the first tensor operation. On CPUs without AVX-512 the cap changes nothing.
 /// </summary>
-internal static partial class OneDnnIsaCap
+internal static class OneDnnIsaCap
 {
     /// <summary>The variable oneDNN reads (it also reads <see cref="NewVariable"/>, which takes precedence).</summary>
     public const string Variable = "DNNL_MAX_CPU_ISA";
@@ -26,25 +26,6 @@ internal static partial class OneDnnIsaCap
     /// Sets <see cref="Variable"/> to <see cref="Cap"/> on x64 unless either variable is already set;
     /// returns what was set (e.g. <c>DNNL_MAX_CPU_ISA=AVX2</c>), or null when nothing was.
     /// </summary>
-    public static string? Apply()
-    {
-        if (RuntimeInformation.ProcessArchitecture != Architecture.X64
-            || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(Variable))
-            || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(NewVariable)))
-        {
-            return null;
-        }
-
-        // On Unix, Environment.SetEnvironmentVariable changes .NET's own copy only; native getenv needs setenv.
-        if (!OperatingSystem.IsWindows() && SetEnv(Variable, Cap, 0) != 0)
-        {
-            return null;
-        }
-
-        Environment.SetEnvironmentVariable(Variable, Cap);
-        return $"{Variable}={Cap}";
-    }
-
-    [LibraryImport("libc", EntryPoint = "setenv", StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int SetEnv(string name, string value, int overwrite);
+    public static string? Apply() =>
+        RuntimeInformation.ProcessArchitecture == Architecture.X64 ? NativeEnvironment.SetUnlessChosen(Variable, Cap, NewVariable) : null;
 }

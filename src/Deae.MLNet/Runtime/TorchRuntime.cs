@@ -13,6 +13,7 @@ public static class TorchRuntime
     private static volatile bool s_loaded;
     private static string? s_remedy;
     private static string? s_isaCap;
+    private static string? s_spinCap;
 
     /// <summary>What was done to make the native library load on this system, or null if nothing was needed.</summary>
     public static string? AppliedRemedy => s_remedy;
@@ -25,8 +26,15 @@ public static class TorchRuntime
     public static string? CpuKernelCap => s_isaCap;
 
     /// <summary>
+    /// The cap put on how long libtorch's OpenMP workers spin before sleeping (<c>GOMP_SPINCOUNT=1000</c> on
+    /// Linux: with libgomp's default, two trainings sharing the cores ran at a tenth of the machine's speed),
+    /// or null where the user set <c>GOMP_SPINCOUNT</c> or <c>OMP_WAIT_POLICY</c> or the system is not Linux.
+    /// </summary>
+    public static string? OpenMpSpinCap => s_spinCap;
+
+    /// <summary>
     /// Loads TorchSharp's native backend once per process, applying the libstdc++ remedy on Linux
-    /// systems that need it and the oneDNN kernel cap (<see cref="CpuKernelCap"/>). Throws <see cref="TorchLoadException"/> with the cause and the fix when
+    /// systems that need it, the oneDNN kernel cap (<see cref="CpuKernelCap"/>) and the OpenMP spin cap (<see cref="OpenMpSpinCap"/>). Throws <see cref="TorchLoadException"/> with the cause and the fix when
     /// the backend cannot be loaded.
     /// </summary>
     public static void EnsureLoaded()
@@ -43,8 +51,9 @@ public static class TorchRuntime
                 return;
             }
 
-            // Before libtorch is loaded: oneDNN reads its cap once, from the native environment.
+            // Before libtorch is loaded: oneDNN and libgomp read their settings once, from the native environment.
             s_isaCap = OneDnnIsaCap.Apply();
+            s_spinCap = Runtime.OpenMpSpinCap.Apply();
             if (OperatingSystem.IsLinux())
             {
                 s_remedy = LibStdCxxCompatibility.Apply();
