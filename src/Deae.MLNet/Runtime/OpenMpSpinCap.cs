@@ -5,9 +5,9 @@ namespace Deae.MLNet.Runtime;
 /// before they sleep. By default an idle worker spins about 3 ms (300,000 iterations) at every barrier, which
 /// costs nothing while the process has the cores to itself. With more busy threads than cores — two trainings
 /// on one machine, or training beside any other busy process — the spinning worker holds the core that the
-/// thread it waits for needs: measured on 2 cores, two concurrent demo trainings ran at 0.7 steps/s each
-/// against 8 steps/s alone, a tenth of the machine. With 1,000 iterations they ran at 3.8 steps/s each (the
-/// machine's whole throughput) while one alone kept its speed. libgomp reads the variable once, when it is
+/// thread it waits for needs: measured on 2 cores, two concurrent demo trainings ran at 0.7–1.6 steps/s each
+/// against 7–8 steps/s alone (in one pair of longer runs, 40× slower each). With 1,000 iterations they ran at
+/// 3.8–3.9 steps/s each (the machine's whole throughput) while one alone kept its speed. libgomp reads the variable once, when it is
 /// loaded, so it is set before libtorch loads; a user's own <c>GOMP_SPINCOUNT</c> or <c>OMP_WAIT_POLICY</c> wins.
 /// </summary>
 internal static class OpenMpSpinCap
