@@ -20,6 +20,10 @@ public class EvaluationMarkdownTests
         Assert.StartsWith("| β-TCVAE (published: unsupervised, real dSprites, InfoGAN-CR Table 1) | 0.450 | – | – |", rows[1]);
         Assert.All(rows, row => Assert.Equal(15, row.Count(c => c == '|')));
 
+        // Beside the oracles' accuracy on real images, their accuracy over half-way background colours, which bounds the interpolation columns.
+        var halfway = Assert.Single(lines, l => l.StartsWith("On the same images with the background repainted half-way", StringComparison.Ordinal));
+        Assert.All(oracles.HalfwayBackgroundAccuracy.Keys, attribute => Assert.Contains($" {attribute} ", halfway, StringComparison.Ordinal));
+
         Assert.DoesNotContain("published", EvaluationMarkdown.Markdown([], [], oracles, 10, 5, dSpritesLike: false), StringComparison.Ordinal);
     }
 }

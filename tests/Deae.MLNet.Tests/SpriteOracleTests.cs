@@ -108,6 +108,7 @@ public class SpriteOracleTests
         var data = Sprites.Value;
         var oracles = AttributeOracles.Fit(data);
         Assert.All(oracles.RealImageAccuracy, a => Assert.True(a.Value >= 0.95, $"{a.Key}: {a.Value:P0} on held-out real sprites"));
+        Assert.Empty(oracles.HalfwayBackgroundAccuracy); // sprites have no background colour to repaint
 
         int orientation = data.AttributeIndex("orientation"), shape = data.AttributeIndex("shape");
         var pairs = ModelEvaluator.Pairs(data, orientation, 300, new Random(3), (x, y) => oracles.LookAlike(data, orientation, x, y));

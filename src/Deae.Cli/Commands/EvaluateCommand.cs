@@ -129,7 +129,12 @@ internal static class EvaluateCommand
 
             // Oracles learn from the training images (real ones); edits are judged on held-out images.
             var oracles = AttributeOracles.Fit(train, parse.GetValue(seed));
-            Console.WriteLine("oracle accuracy on held-out real images: " + string.Join(", ", oracles.RealImageAccuracy.Select(a => $"{a.Key} {a.Value:P1}")));
+            Console.WriteLine("oracle accuracy on held-out real images: " + EvaluationMarkdown.Accuracies(oracles.RealImageAccuracy));
+            if (oracles.HalfwayBackgroundAccuracy.Count > 0)
+            {
+                Console.WriteLine("... with the background repainted half-way to another seen colour: " + EvaluationMarkdown.Accuracies(oracles.HalfwayBackgroundAccuracy));
+            }
+
             var reports = new List<ModelReport>();
             var trainedSteps = new List<int>();
             if (saveFolder is not null)
@@ -262,7 +267,7 @@ internal static class EvaluateCommand
             {
                 // "steps" is the shared budget; models loaded with different budgets give theirs by name.
                 object budget = trainedSteps.Distinct().Count() == 1 ? trainedSteps[0] : reports.Select((r, i) => (r.Model, Steps: trainedSteps[i])).ToDictionary(x => x.Model, x => x.Steps);
-                var document = new { steps = budget, train = train.Count, held_out = heldOut.Count, oracle_accuracy = oracles.RealImageAccuracy, models = reports, published = dSpritesLike ? PublishedScores.DSprites : [] };
+                var document = new { steps = budget, train = train.Count, held_out = heldOut.Count, oracle_accuracy = oracles.RealImageAccuracy, oracle_accuracy_halfway_background = oracles.HalfwayBackgroundAccuracy, models = reports, published = dSpritesLike ? PublishedScores.DSprites : [] };
                 AtomicFile.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(document, CliRunner.ReportJson), replace);
             }
 

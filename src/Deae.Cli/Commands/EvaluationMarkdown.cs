@@ -60,8 +60,13 @@ internal static class EvaluationMarkdown
         text.AppendLine(trainedSteps.Distinct().Count() == 1
             ? $"Same budget for every model: {trainedSteps[0]} steps on {train} images; scores on {heldOut} held-out images."
             : $"Not the same budget: {string.Join(", ", reports.Select((r, i) => $"{r.Model} {trainedSteps[i]} steps"))} ({train} training images); scores on {heldOut} held-out images.");
-        text.AppendLine($"Oracle accuracy on held-out real images: {string.Join(", ", oracles.RealImageAccuracy.Select(a => $"{a.Key} {a.Value:P1}"))}."
+        text.AppendLine($"Oracle accuracy on held-out real images: {Accuracies(oracles.RealImageAccuracy)}."
             + (dSpritesLike ? " Orientation is read up to the shape's rotational symmetry (a square turned a quarter looks the same)." : ""));
+        if (oracles.HalfwayBackgroundAccuracy.Count > 0)
+        {
+            text.AppendLine($"On the same images with the background repainted half-way to another seen colour (the colours half-way background interpolations draw): {Accuracies(oracles.HalfwayBackgroundAccuracy)}.");
+        }
+
         text.AppendLine();
         text.AppendLine("| model | MIG | SAP | DCI-D | DCI-C | DCI-I | modularity | FactorVAE | swap: target | swap: others kept | interp.: others kept | swap residual | swap residual ÷ code scale | interp. validity |");
         text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
@@ -152,6 +157,9 @@ internal static class EvaluationMarkdown
 
         return text.ToString();
     }
+
+    /// <summary>An oracle accuracy per attribute, as "letter 100.0 %, size 99.5 %".</summary>
+    internal static string Accuracies(IReadOnlyDictionary<string, double> accuracy) => string.Join(", ", accuracy.Select(a => $"{a.Key} {a.Value:P1}"));
 
     private static string F(double value) => value.ToString("0.000", CultureInfo.InvariantCulture);
 
