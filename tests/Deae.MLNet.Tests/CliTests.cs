@@ -478,6 +478,19 @@ public class CliTests
         Assert.Contains("Half-way background interpolations: compare.halfway.png", table);
         Assert.Contains($"Deae {string.Concat(examples[0].Select(e => e.Item3 ? "✓" : "✗"))}", table);
 
+        // Why the half-way images were invalid: every invalid image fails at least one check and no valid one fails any,
+        // so the largest failing fraction is at most, and their sum at least, the invalid fraction.
+        foreach (var report in reports)
+        {
+            var failures = report.GetProperty("InterpolationValidityFailures");
+            double[] fractions = [.. new[] { "NotMoved", "BorderNotUniform", "FontColorChanged", "LetterChanged" }.Select(n => failures.GetProperty(n).GetDouble())];
+            double invalid = 1 - report.GetProperty("InterpolationValidity").GetDouble();
+            Assert.InRange(fractions.Max(), 0, invalid + 1e-9);
+            Assert.True(fractions.Sum() >= invalid - 1e-9, $"failures {string.Join("/", fractions)} explain less than the invalid {invalid}");
+        }
+
+        Assert.Contains("Why half-way background interpolations were invalid", table);
+
         // The trained models are kept, each loadable as the kind it was trained as.
         Assert.Equal(["BetaVae.deae", "BetaVae.split.json", "Deae.deae", "Deae.split.json"], Directory.GetFiles(models).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         using (var kept = DeaeModel.Load(Path.Combine(models, "BetaVae.deae"), "cpu"))

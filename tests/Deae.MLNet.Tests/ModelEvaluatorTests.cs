@@ -42,7 +42,15 @@ public class ModelEvaluatorTests
         // Without a letter chunk the letter is not judged, so the answer depends on pixels only.
         var layout = LatentLayout.Parse("font_color:5,background_color:5", null);
         // Pair by pair: only the repainted image (the second of each four) is valid; validity is their mean, 0.25.
-        Assert.Equal(pairs.Select((_, n) => n % 4 == 1), ModelEvaluator.ValidPairs(oracles, data, layout, pairs, [.. images]));
+        var checks = ModelEvaluator.CheckPairs(oracles, data, layout, pairs, [.. images]);
+        Assert.Equal(pairs.Select((_, n) => n % 4 == 1), checks.Select(c => c.Valid));
+
+        // Each invalid image fails the check it was drawn to fail: no edit, a striped border, a recoloured letter. The black
+        // stripe also fails the font colour, since its pixels are the farthest from the background, where the font colour is read.
+        Assert.Equal(new ValidityFailures(0.25, 0.25, 0.5, 0), ValidityFailures.Of(checks));
+        Assert.Equal(new ValidityCheck(false, true, true, true), checks[0]);
+        Assert.Equal(new ValidityCheck(true, false, false, true), checks[2]);
+        Assert.Equal(new ValidityCheck(true, true, false, true), checks[3]);
     }
 
     [Fact]

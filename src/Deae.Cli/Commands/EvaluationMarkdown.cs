@@ -103,6 +103,19 @@ internal static class EvaluationMarkdown
                 $" — mean loss against reconstruction: swaps {F(BystanderLoss(report, c => c.SwapKeptByAttribute))}, interpolations {F(BystanderLoss(report, c => c.InterpolationKeptByAttribute))}");
         }
 
+        // Validity is one number; which of its checks fail says what the half-way images get wrong.
+        if (reports.Any(r => r.InterpolationValidityFailures is not null))
+        {
+            text.AppendLine();
+            text.AppendLine("Why half-way background interpolations were invalid (fraction failing each check: border not moved / border not uniform / font colour changed / letter changed):");
+            text.AppendLine();
+            foreach (var report in reports.Where(r => r.InterpolationValidityFailures is not null))
+            {
+                var f = report.InterpolationValidityFailures!;
+                text.AppendLine($"- {report.Model}: {F(f.NotMoved)} / {F(f.BorderNotUniform)} / {F(f.FontColorChanged)} / {F(f.LetterChanged)}");
+            }
+        }
+
         // Residuals are in code units; a model with smaller codes scores smaller residuals for free.
         text.AppendLine();
         text.AppendLine("Code scale (mean per-dimension standard deviation of held-out codes) and the residuals divided by it (swap / half-way interpolation):");

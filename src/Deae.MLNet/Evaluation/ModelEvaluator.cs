@@ -78,6 +78,12 @@ public sealed record ModelReport(
     /// layout), each with whether its half-way image was valid; empty when validity is not defined.
     /// </summary>
     public IReadOnlyList<ValidityExample> ValidityExamples { get; init; } = [];
+
+    /// <summary>
+    /// Why half-way background interpolations were judged invalid: the fraction failing each check behind
+    /// <see cref="InterpolationValidity"/>; null when validity is not defined.
+    /// </summary>
+    public ValidityFailures? InterpolationValidityFailures { get; init; }
 }
 
 /// <summary>One half-way background interpolation judged for validity.</summary>
@@ -147,6 +153,7 @@ public static class ModelEvaluator
         var control = new List<AttributeControl>();
         double? validity = null;
         List<ValidityExample> examples = [];
+        ValidityFailures? failures = null;
         for (int k = 0; k < layout.Count; k++)
         {
             var range = layout.Range(k);
@@ -175,9 +182,10 @@ public static class ModelEvaluator
 
             if (attribute == SwapEvaluator.Background && heldOut.Channels == 3 && layout.Attributes.Contains(SwapEvaluator.FontColor))
             {
-                var valid = ValidPairs(oracles, heldOut, layout, chosen, halfImages);
-                validity = valid.Average(v => v ? 1.0 : 0.0);
-                examples = [.. chosen.Take(ValidityExampleCount).Select((p, n) => new ValidityExample(p.X, p.Y, valid[n]) { HalfwayImage = halfImages[n] })];
+                var checks = CheckPairs(oracles, heldOut, layout, chosen, halfImages);
+                validity = checks.Average(c => c.Valid ? 1.0 : 0.0);
+                failures = ValidityFailures.Of(checks);
+                examples = [.. chosen.Take(ValidityExampleCount).Select((p, n) => new ValidityExample(p.X, p.Y, checks[n].Valid) { HalfwayImage = halfImages[n] })];
             }
         }
 
@@ -191,6 +199,7 @@ public static class ModelEvaluator
             layout.ToString(), miRows, DisentanglementMetrics.ModularityPerDimension(mutualInformation))
         {
             ValidityExamples = examples,
+            InterpolationValidityFailures = failures,
         };
     }
 
@@ -332,20 +341,20 @@ public static class ModelEvaluator
     }
 
     /// <summary>
-    /// Half-way background interpolations that are real edits and stay well formed: the border moved
-    /// away from X's background colour, is uniform, and the font colour and letter are unchanged.
+    /// Judges half-way background interpolations: valid ones are real edits that stay well formed (the border
+    /// moved away from X's background colour, is uniform, and the font colour and letter are unchanged).
     /// </summary>
-    internal static bool[] ValidPairs(AttributeOracles oracles, ImageDataset data, LatentLayout layout, List<(int X, int Y)> pairs, byte[][] images)
+    internal static ValidityCheck[] CheckPairs(AttributeOracles oracles, ImageDataset data, LatentLayout layout, List<(int X, int Y)> pairs, byte[][] images)
     {
         var fonts = oracles.Read(SwapEvaluator.FontColor, images);
         string[]? letters = layout.Attributes.Contains("letter") ? oracles.Read("letter", images) : null;
         int fc = data.AttributeIndex(SwapEvaluator.FontColor), bg = data.AttributeIndex(SwapEvaluator.Background);
         int letter = letters is null ? -1 : data.AttributeIndex("letter");
-        return pairs.Select((p, n) =>
-            Moved(images[n], data, NamedColor.Parse(data.GetValue(p.X, bg), SwapEvaluator.Background))
-            && UniformBorder(images[n], data.Width, data.Height)
-            && fonts[n] == data.GetValue(p.X, fc)
-            && (letters is null || letters[n] == data.GetValue(p.X, letter))).ToArray();
+        return pairs.Select((p, n) => new ValidityCheck(
+            Moved(images[n], data, NamedColor.Parse(data.GetValue(p.X, bg), SwapEvaluator.Background)),
+            UniformBorder(images[n], data.Width, data.Height),
+            fonts[n] == data.GetValue(p.X, fc),
+            letters is null || letters[n] == data.GetValue(p.X, letter))).ToArray();
     }
 
     private static bool Moved(byte[] rgb, ImageDataset data, NamedColor original)
