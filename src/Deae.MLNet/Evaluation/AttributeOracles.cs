@@ -26,7 +26,8 @@ public sealed class AttributeOracles
 
     /// <summary>
     /// Fonts-like sets: accuracy of each other attribute's oracle on the same held-out real images with their
-    /// background repainted half-way to another seen background colour, a colour no image was rendered with.
+    /// background repainted half-way to another seen background colour (not their font colour, as in the evaluation's
+    /// interpolation pairs), a colour no image was rendered with.
     /// Half-way background interpolations draw such colours, so this bounds what their "others kept" can show.
     /// Empty for other sets.
     /// </summary>
@@ -130,12 +131,12 @@ public sealed class AttributeOracles
         for (int i = 0; i < images.Length; i++)
         {
             var from = known[test.GetValue(i, background)];
-            var others = seen.Where(v => v != from.Name).ToArray();
-            var toward = known[others[random.Next(others.Length)]];
             var font = known[test.GetValue(i, fontColor)];
-            if (font != from)
+            // As the evaluation's interpolation pairs: towards a background other than the image's own and its font colour.
+            var others = seen.Where(v => v != from.Name && v != font.Name).ToArray();
+            if (font != from && others.Length > 0)
             {
-                moved.Add(BackgroundShift.Move(images[i], font, from, toward, 0.5));
+                moved.Add(BackgroundShift.Move(images[i], font, from, known[others[random.Next(others.Length)]], 0.5));
                 kept.Add(i);
             }
         }
