@@ -27,18 +27,7 @@ public class CliTests
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var (name, value) in environment)
-        {
-            if (value is null)
-            {
-                start.Environment.Remove(name);
-            }
-            else
-            {
-                start.Environment[name] = value;
-            }
-        }
-
+        global::Deae.Cli.Commands.ChildEnvironment.Apply(start, environment);
         start.ArgumentList.Add("exec");
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "deae.dll"));
         foreach (string argument in arguments)

@@ -25,19 +25,16 @@ internal static class BenchCommands
 
     private static Command CreateGenerate()
     {
-        var json = new Option<string?>("--json") { Description = "Also write the results to this JSON file." };
-        var overwrite = new Option<bool>("--overwrite") { Description = "Replace an existing JSON file." };
+        var output = new BenchJsonOutput();
         var count = new Option<int>("--images") { Description = "Images per measurement.", DefaultValueFactory = _ => 12000 };
         var imageSize = new Option<int>("--image-size") { Description = "Image side in pixels.", DefaultValueFactory = _ => 32 };
         var command = new Command("generate", "Fonts-like generation speed (images/s) on 1 core and on all cores, rendering alone and with PNG encoding.")
         {
-            json, overwrite, count, imageSize,
+            output.Json, output.Overwrite, count, imageSize,
         };
         command.SetAction(parse => CliRunner.Run(() =>
         {
-            string? jsonPath = parse.GetValue(json);
-            bool replace = parse.GetValue(overwrite);
-            CliRunner.EnsureFileWritable(jsonPath, replace);
+            var (jsonPath, replace) = output.Target(parse);
             var options = new FontsOptions { MaxImages = parse.GetValue(count), ImageSize = parse.GetValue(imageSize), MaxFonts = 8 };
             var samples = FontsGenerator.Plan(options);
             int cores = Environment.ProcessorCount;
@@ -81,17 +78,7 @@ internal static class BenchCommands
     {
         string program = Environment.ProcessPath!;
         var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var (name, value) in environment)
-        {
-            if (value is null)
-            {
-                start.Environment.Remove(name);
-            }
-            else
-            {
-                start.Environment[name] = value;
-            }
-        }
+        ChildEnvironment.Apply(start, environment);
 
         if (Path.GetFileNameWithoutExtension(program) == "dotnet")
         {

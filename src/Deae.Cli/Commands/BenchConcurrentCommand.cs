@@ -26,19 +26,16 @@ internal static class BenchConcurrentCommand
 
     public static Command Create()
     {
-        var json = new Option<string?>("--json") { Description = "Also write the results to this JSON file." };
-        var overwrite = new Option<bool>("--overwrite") { Description = "Replace an existing JSON file." };
+        var output = new BenchJsonOutput();
         var steps = new Option<int>("--steps") { Description = "Timed training steps of each process (after two warm-up steps).", DefaultValueFactory = _ => 100 };
         var images = new Option<int>("--images") { Description = "Images of each process's Fonts-like set.", DefaultValueFactory = _ => 2000 };
         var command = new Command("concurrent", "Demo training speed of one process alone and of two at once, under libgomp's spin count, the shipped cap and the passive wait policy.")
         {
-            json, overwrite, steps, images,
+            output.Json, output.Overwrite, steps, images,
         };
         command.SetAction(parse => CliRunner.Run(() =>
         {
-            string? jsonPath = parse.GetValue(json);
-            bool replace = parse.GetValue(overwrite);
-            CliRunner.EnsureFileWritable(jsonPath, replace);
+            var (jsonPath, replace) = output.Target(parse);
             int timed = parse.GetValue(steps), n = parse.GetValue(images);
             if (timed < 1)
             {

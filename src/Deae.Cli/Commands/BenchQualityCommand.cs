@@ -13,15 +13,12 @@ internal static class BenchQualityCommand
 {
     public static Command Create()
     {
-        var json = new Option<string?>("--json") { Description = "Also write the results to this JSON file." };
-        var overwrite = new Option<bool>("--overwrite") { Description = "Replace an existing JSON file." };
+        var output = new BenchJsonOutput();
         var steps = new Option<int>("--steps") { Description = "Training steps (1600 take about 8 minutes on 2 cores).", DefaultValueFactory = _ => 1600 };
-        var command = new Command("quality", "Held-out background and font-colour swap rates of the demo DEAE after a CPU training budget.") { json, overwrite, steps };
+        var command = new Command("quality", "Held-out background and font-colour swap rates of the demo DEAE after a CPU training budget.") { output.Json, output.Overwrite, steps };
         command.SetAction(parse => CliRunner.Run(() =>
         {
-            string? jsonPath = parse.GetValue(json);
-            bool replace = parse.GetValue(overwrite);
-            CliRunner.EnsureFileWritable(jsonPath, replace);
+            var (jsonPath, replace) = output.Target(parse);
             var watch = Stopwatch.StartNew();
             var all = FontsGenerator.Generate(DemoConfiguration.Data());
             var (train, heldOut) = all.Split(0.1, seed: 1);

@@ -32,17 +32,14 @@ internal static class BenchTrainCommand
 
     public static Command Create()
     {
-        var json = new Option<string?>("--json") { Description = "Also write the results to this JSON file." };
-        var overwrite = new Option<bool>("--overwrite") { Description = "Replace an existing JSON file." };
+        var output = new BenchJsonOutput();
         var steps = new Option<int>("--steps") { Description = "Timed training steps of DEAE (each paired with a bare step and a matrix product) and of GSL-AE.", DefaultValueFactory = _ => 60 };
         var images = new Option<int>("--images") { Description = "N, the smaller data set (the larger is 4N).", DefaultValueFactory = _ => 8000 };
         var (width, hidden, latent) = NetworkOptions();
-        var command = new Command("train", "Training speed and memory at the demo configuration (32x32 Fonts-like; the network can be changed).") { json, overwrite, steps, images, width, hidden, latent };
+        var command = new Command("train", "Training speed and memory at the demo configuration (32x32 Fonts-like; the network can be changed).") { output.Json, output.Overwrite, steps, images, width, hidden, latent };
         command.SetAction(parse => CliRunner.Run(() =>
         {
-            string? jsonPath = parse.GetValue(json);
-            bool replace = parse.GetValue(overwrite);
-            CliRunner.EnsureFileWritable(jsonPath, replace);
+            var (jsonPath, replace) = output.Target(parse);
 
             TorchRuntime.EnsureLoaded();
             int timed = parse.GetValue(steps), n = parse.GetValue(images);

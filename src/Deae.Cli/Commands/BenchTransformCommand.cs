@@ -16,15 +16,12 @@ internal static class BenchTransformCommand
 {
     public static Command Create()
     {
-        var json = new Option<string?>("--json") { Description = "Also write the results to this JSON file." };
-        var overwrite = new Option<bool>("--overwrite") { Description = "Replace an existing JSON file." };
+        var output = new BenchJsonOutput();
         var images = new Option<int>("--images") { Description = "Images encoded per measurement.", DefaultValueFactory = _ => 1000 };
-        var command = new Command("transform", "ML.NET pipeline throughput vs batched encoding, side by side.") { json, overwrite, images };
+        var command = new Command("transform", "ML.NET pipeline throughput vs batched encoding, side by side.") { output.Json, output.Overwrite, images };
         command.SetAction(parse => CliRunner.Run(() =>
         {
-            string? jsonPath = parse.GetValue(json);
-            bool replace = parse.GetValue(overwrite);
-            CliRunner.EnsureFileWritable(jsonPath, replace);
+            var (jsonPath, replace) = output.Target(parse);
             TorchRuntime.EnsureLoaded();
             string folder = Path.Combine(Path.GetTempPath(), $"deae-bench-{Guid.NewGuid():N}");
             try

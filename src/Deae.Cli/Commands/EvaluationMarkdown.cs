@@ -109,10 +109,12 @@ internal static class EvaluationMarkdown
             text.AppendLine();
             text.AppendLine("Why half-way background interpolations were invalid (fraction failing each check: border not moved / border not uniform / font colour changed / letter changed):");
             text.AppendLine();
-            foreach (var report in reports.Where(r => r.InterpolationValidityFailures is not null))
+            foreach (var report in reports)
             {
-                var f = report.InterpolationValidityFailures!;
-                text.AppendLine($"- {report.Model}: {F(f.NotMoved)} / {F(f.BorderNotUniform)} / {F(f.FontColorChanged)} / {F(f.LetterChanged)}");
+                if (report.InterpolationValidityFailures is { } f)
+                {
+                    text.AppendLine($"- {report.Model}: {F(f.NotMoved)} / {F(f.BorderNotUniform)} / {F(f.FontColorChanged)} / {F(f.LetterChanged)}");
+                }
             }
         }
 

@@ -31,8 +31,9 @@ internal static class BackgroundShift
 
         double[] from = [background.R, background.G, background.B];
         double[] glyph = [font.R, font.G, font.B];
-        double[] to = [.. from.Select((c, k) => c + (weight * ((k == 0 ? toward.R : k == 1 ? toward.G : toward.B) - c)))];
-        double[] axis = [glyph[0] - from[0], glyph[1] - from[1], glyph[2] - from[2]];
+        double[] target = [toward.R, toward.G, toward.B];
+        double[] to = [.. from.Select((c, k) => c + (weight * (target[k] - c)))];
+        double[] axis = [.. glyph.Select((c, k) => c - from[k])];
         double length = (axis[0] * axis[0]) + (axis[1] * axis[1]) + (axis[2] * axis[2]);
         var moved = new byte[rgb.Length];
         for (int p = 0; p < rgb.Length; p += 3)
