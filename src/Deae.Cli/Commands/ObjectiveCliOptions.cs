@@ -14,6 +14,7 @@ internal sealed class ObjectiveCliOptions
     private readonly Option<RegulariserDistance> _distance;
     private readonly Option<RegulariserScale> _scale;
     private readonly Option<RegulariserTarget> _target;
+    private readonly Option<RegulariserChunks> _chunks;
     private readonly Option<int> _warmup;
     private readonly Option<int> _interpolations;
     private readonly Option<InterpolationMode> _mode;
@@ -30,6 +31,7 @@ internal sealed class ObjectiveCliOptions
         _distance = new("--reg-distance") { Description = "The regulariser's distance on codes: L1 (the paper) or Mse (the research code).", DefaultValueFactory = _ => defaults.RegulariserDistance };
         _scale = new("--reg-scale") { Description = "The regulariser's units: CodeUnits (the paper) or CodeSpread (per-dimension spread of the step's codes, so shrinking codes cannot lower it).", DefaultValueFactory = _ => defaults.RegulariserScale };
         _target = new("--reg-target") { Description = "What the regulariser holds the re-encoded interpolation to: Code (C's code, the paper) or ReencodedReconstruction (the re-encoding of C's reconstruction).", DefaultValueFactory = _ => defaults.RegulariserTarget };
+        _chunks = new("--reg-chunks") { Description = "Which chunks of the re-encoded interpolation the regulariser holds: Others (every chunk but the interpolated one, the paper) or All (the interpolated chunk too, held to the interpolated code).", DefaultValueFactory = _ => defaults.RegulariserChunks };
         _warmup = new("--reg-warmup") { Description = "Steps over which λ_reg rises linearly from 0 (0: full weight from the start).", DefaultValueFactory = _ => defaults.RegulariserWarmupSteps };
         _interpolations = new("--interpolations") { Description = "DEAE interpolations per group.", DefaultValueFactory = _ => defaults.InterpolationsPerGroup };
         _mode = new("--interpolation") { Description = "PerDimensionUniform (the research code) or Linear (one α per chunk).", DefaultValueFactory = _ => defaults.Interpolation };
@@ -40,7 +42,7 @@ internal sealed class ObjectiveCliOptions
     }
 
     /// <summary>Every option, in the order they are listed.</summary>
-    public Option[] All => [_weight, _gradient, _distance, _scale, _target, _warmup, _interpolations, _mode, _cycle, _cycleWarmup, _clip, _collapse];
+    public Option[] All => [_weight, _gradient, _distance, _scale, _target, _chunks, _warmup, _interpolations, _mode, _cycle, _cycleWarmup, _clip, _collapse];
 
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
@@ -59,6 +61,7 @@ internal sealed class ObjectiveCliOptions
         options.RegulariserDistance = parse.GetValue(_distance);
         options.RegulariserScale = parse.GetValue(_scale);
         options.RegulariserTarget = parse.GetValue(_target);
+        options.RegulariserChunks = parse.GetValue(_chunks);
         options.RegulariserWarmupSteps = parse.GetValue(_warmup);
         options.InterpolationsPerGroup = parse.GetValue(_interpolations);
         options.Interpolation = parse.GetValue(_mode);

@@ -202,6 +202,12 @@ internal sealed class DeaeObjective : IDisposable
             total = total.Plus(terms["cycle"].Times(cycleWeight));
         }
 
+        if (interpolatedTarget is not null && _options.RegulariserChunks == RegulariserChunks.All)
+        {
+            // The interpolated chunk's target is the interpolated code itself (fixed, as C's code is).
+            interpolatedTarget = (interpolatedTarget * interpolatedMask!.SubtractedFrom(1)).Plus(interpolated!.detach() * interpolatedMask!);
+        }
+
         if (recodedInterpolations is not null)
         {
             // The spread is measured on this step's codes and held fixed, so shrinking them cannot lower the term.
@@ -263,12 +269,13 @@ internal sealed class DeaeObjective : IDisposable
     }
 
     /// <summary>
-    /// Eq. 2: L1 (or, as in the research code, squared) distance between C's code and the re-encoded
-    /// interpolation on every chunk but the interpolated one; in units of <paramref name="spread"/> (per dimension) when given.
+    /// Eq. 2: L1 (or, as in the research code, squared) distance between the target and the re-encoded
+    /// interpolation on every chunk but the interpolated one (on every chunk with <see cref="RegulariserChunks.All"/>);
+    /// in units of <paramref name="spread"/> (per dimension) when given.
     /// </summary>
     private Tensor RegulariserLoss(Tensor recoded, Tensor target, Tensor mask, Tensor? spread)
     {
-        var keep = mask.SubtractedFrom(1);
+        var keep = _options.RegulariserChunks == RegulariserChunks.All ? ones_like(mask) : mask.SubtractedFrom(1);
         var difference = spread is null ? recoded - target : (recoded - target) / spread;
         var distance = _options.RegulariserDistance == RegulariserDistance.Mse ? difference.Squared() : difference.abs();
         return (distance * keep).sum() / keep.sum().AtLeast(1);

@@ -365,7 +365,8 @@ public static class DeaeTrainer
         (o.RegulariserGradient == RegulariserGradient.EncoderAndDecoder ? string.Empty : $"; reg-gradient={o.RegulariserGradient}") +
         (o.RegulariserDistance == RegulariserDistance.L1 ? string.Empty : $"; reg-distance={o.RegulariserDistance}") +
         (o.RegulariserScale == RegulariserScale.CodeUnits ? string.Empty : $"; reg-scale={o.RegulariserScale}") +
-        (o.RegulariserTarget == RegulariserTarget.Code ? string.Empty : $"; reg-target={o.RegulariserTarget}");
+        (o.RegulariserTarget == RegulariserTarget.Code ? string.Empty : $"; reg-target={o.RegulariserTarget}") +
+        (o.RegulariserChunks == RegulariserChunks.Others ? string.Empty : $"; reg-chunks={o.RegulariserChunks}");
 
     /// <summary>The numbers a resumed run may change: learning rate and loss weights (recorded in the checkpoint).</summary>
     private static string Hyperparameters(DeaeTrainerOptions o) =>

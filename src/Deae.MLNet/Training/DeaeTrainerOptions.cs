@@ -87,6 +87,21 @@ public enum RegulariserTarget
     ReencodedReconstruction,
 }
 
+/// <summary>Which chunks of the re-encoded interpolation the DEAE regulariser holds to a target.</summary>
+public enum RegulariserChunks
+{
+    /// <summary>Every chunk but the interpolated one, as Eq. 2 is written: the interpolated attribute is left free.</summary>
+    Others,
+
+    /// <summary>
+    /// Every chunk: the others as <see cref="Others"/>, and the interpolated chunk held to the interpolated
+    /// code itself, as the cycle loss holds a recombined code. A half-way code must then be drawn as an image
+    /// that the encoder reads back half-way, not as any image whose other attributes survive (an extension,
+    /// not in the paper).
+    /// </summary>
+    All,
+}
+
 /// <summary>
 /// Options of <see cref="DeaeTrainer"/>: one options class for every model kind. Read, never mutated,
 /// by the trainer.
@@ -185,6 +200,9 @@ public sealed class DeaeTrainerOptions
 
     /// <summary>What the regulariser compares the re-encoded interpolation with (C's code as in the paper, or the re-encoding of C's reconstruction).</summary>
     public RegulariserTarget RegulariserTarget = RegulariserTarget.Code;
+
+    /// <summary>Which chunks the regulariser holds (every chunk but the interpolated one as in the paper, or every chunk).</summary>
+    public RegulariserChunks RegulariserChunks = RegulariserChunks.Others;
 
     /// <summary>How the regulariser interpolates a chunk.</summary>
     public InterpolationMode Interpolation = InterpolationMode.PerDimensionUniform;
