@@ -233,6 +233,11 @@ public class CliTests
         using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(json));
         var reports = document.RootElement.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("report")).ToList();
         Assert.Equal(2, reports.Count);
+        // The report records its settings, those typed and the defaults.
+        var settings = document.RootElement.GetProperty("settings");
+        Assert.Equal(60, settings.GetProperty("--image-steps").GetInt32());
+        Assert.Equal("background_color", settings.GetProperty("--bias").GetString());
+        Assert.Equal(model, settings.GetProperty("--model").GetString());
         var onBiased = reports[0];
         Assert.Equal(all.Count / 4, onBiased.GetProperty("TrainRows").GetInt32());
         Assert.Equal(0.75, onBiased.GetProperty("UnseenCombinationShare").GetDouble(), 6);
@@ -286,6 +291,9 @@ public class CliTests
         using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(json));
         var report = document.RootElement.GetProperty("report");
         Assert.Equal(unseen.Count, report.GetProperty("TestRows").GetInt32());
+        Assert.Equal(2, document.RootElement.GetProperty("settings").GetProperty("--repeats").GetInt32());
+        Assert.Equal("letter", document.RootElement.GetProperty("settings").GetProperty("--label").GetString());
+        Assert.StartsWith($"Command: `deae augment-test -d {train} ", File.ReadAllText(markdown), StringComparison.Ordinal);
         var sets = report.GetProperty("TrainingSets").EnumerateArray().ToList();
         Assert.Equal(["large", "small", "small + Deae (m.deae)"], sets.Select(s => s.GetProperty("Name").GetString()));
         Assert.Equal([all.Count, small.Count, small.Count], sets.Select(s => s.GetProperty("RealImages").GetInt32()));
@@ -510,6 +518,25 @@ public class CliTests
         // Equal to float rounding: a fresh process may encode in the last bits differently (see the README).
         AssertSameNumbers(document.RootElement.GetProperty("models"), reloaded.RootElement.GetProperty("models"), "models");
         Assert.Equal(2, reloaded.RootElement.GetProperty("steps").GetInt32());
+
+        // Each report says how it was run: the command as typed and every setting, defaults included (λ_reg's
+        // default is the colour images' 0.01); outputs are not settings, and without training no training setting is recorded.
+        var trained = document.RootElement;
+        Assert.Equal($"deae {string.Join(' ', evaluate)} --json {json} --markdown {markdown}", trained.GetProperty("command").GetString());
+        var settings = trained.GetProperty("settings");
+        Assert.Equal(2, settings.GetProperty("--steps").GetInt32());
+        Assert.Equal(1, settings.GetProperty("--seed").GetInt32());
+        Assert.Equal("Deae,BetaVae", settings.GetProperty("--kinds").GetString());
+        Assert.Equal("Others", settings.GetProperty("--reg-chunks").GetString());
+        Assert.Equal(0.01, settings.GetProperty("--reg-weight").GetDouble());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, settings.GetProperty("--clip-grad-norm").ValueKind);
+        Assert.False(settings.TryGetProperty("--json", out _));
+        Assert.Contains($"Command: `deae {string.Join(' ', evaluate)}", File.ReadAllText(markdown));
+        Assert.Contains("--reg-gradient EncoderAndDecoder", File.ReadAllText(markdown));
+        var reevaluated = reloaded.RootElement.GetProperty("settings");
+        Assert.Equal(models, reevaluated.GetProperty("--models").GetString());
+        Assert.False(reevaluated.TryGetProperty("--steps", out _));
+        Assert.False(reevaluated.TryGetProperty("--reg-weight", out _));
 
         // What --models cannot honour is refused: training options, a kind it does not hold, a file whose kind is not its name.
         Refused([.. reevaluate, "--steps", "5"], "--steps", "--models");

@@ -53,6 +53,7 @@ internal static class AugmentTestCommand
         command.SetAction(parse => CliRunner.Run(() =>
         {
             bool replace = parse.GetValue(overwrite);
+            var settings = RunRecord.Settings(parse, [json, markdown, overwrite]);
             string? markdownPath = parse.GetValue(markdown);
             string? picture = markdownPath is null ? null : Path.ChangeExtension(markdownPath, ".samples.png");
             CliRunner.EnsureFileWritable(parse.GetValue(json), replace);
@@ -102,12 +103,12 @@ internal static class AugmentTestCommand
             {
                 ImageGrid.SavePng(PictureRows(small, testSet, synthesized), small.Width, small.Height, small.Channels, PictureColumns, picture!, replace, scale: 2);
                 string caption = $"![Rows: small set, test set, then each model's synthesized images ({string.Join(", ", synthesized.Select(s => s.Model))})]({Path.GetFileName(picture)})";
-                AtomicFile.WriteAllBytes(markdownPath, Encoding.UTF8.GetBytes(table + "\n" + caption + "\n"), replace);
+                AtomicFile.WriteAllBytes(markdownPath, Encoding.UTF8.GetBytes(RunRecord.MarkdownLine(parse, settings) + table + "\n" + caption + "\n"), replace);
             }
 
             if (parse.GetValue(json) is string jsonPath)
             {
-                var document = new { small = smallPath, test = testPath, large = largePath, options = new { options.SynthesizedImages, options.Interpolation, options.ClassifierSteps, options.Seed }, report };
+                var document = new { command = RunRecord.CommandLine(parse), settings, small = smallPath, test = testPath, large = largePath, options = new { options.SynthesizedImages, options.Interpolation, options.ClassifierSteps, options.Seed }, report };
                 AtomicFile.WriteAllBytes(jsonPath, JsonSerializer.SerializeToUtf8Bytes(document, CliRunner.ReportJson), replace);
             }
 

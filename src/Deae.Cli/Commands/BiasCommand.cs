@@ -46,6 +46,7 @@ internal static class BiasCommand
         command.SetAction(parse => CliRunner.Run(() =>
         {
             bool replace = parse.GetValue(overwrite);
+            var settings = RunRecord.Settings(parse, [json, markdown, overwrite]);
             CliRunner.EnsureFileWritable(parse.GetValue(json), replace);
             CliRunner.EnsureFileWritable(parse.GetValue(markdown), replace);
             var options = new BiasRemovalOptions
@@ -100,12 +101,12 @@ internal static class BiasCommand
 
                 if (parse.GetValue(markdown) is string md)
                 {
-                    AtomicFile.WriteAllBytes(md, Encoding.UTF8.GetBytes(Markdown(reports, testPath)), replace);
+                    AtomicFile.WriteAllBytes(md, Encoding.UTF8.GetBytes(RunRecord.MarkdownLine(parse, settings) + Markdown(reports, testPath)), replace);
                 }
 
                 if (parse.GetValue(json) is string jsonPath)
                 {
-                    var document = new { test = testPath, results = reports.Select(r => new { trained_on = r.TrainedOn, report = r.Report }) };
+                    var document = new { command = RunRecord.CommandLine(parse), settings, test = testPath, results = reports.Select(r => new { trained_on = r.TrainedOn, report = r.Report }) };
                     AtomicFile.WriteAllBytes(jsonPath, JsonSerializer.SerializeToUtf8Bytes(document, CliRunner.ReportJson), replace);
                 }
 

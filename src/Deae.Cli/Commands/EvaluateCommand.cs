@@ -71,11 +71,13 @@ internal static class EvaluateCommand
             }
 
             string? saveFolder = parse.GetValue(saveModels), loadFolder = parse.GetValue(models);
+            Option[] training = [saveModels, steps, width, hidden, latent, .. objective.All];
             if (loadFolder is not null)
             {
                 // Nothing is trained, so every training option would be silently dropped.
-                CliRunner.RefuseUnused(parse, "--models (nothing is trained)", [saveModels, steps, width, hidden, latent, .. objective.All]);
+                CliRunner.RefuseUnused(parse, "--models (nothing is trained)", training);
             }
+
 
             string ModelPath(string folder, ModelKind kind) => Path.Combine(folder, $"{kind}.deae");
             if (saveFolder is not null)
@@ -98,6 +100,15 @@ internal static class EvaluateCommand
             }
 
             var all = DatasetReader.Read(parse.GetValue(data)!);
+            var output = all.Channels == 1 ? DecoderOutput.Logits : DecoderOutput.Tanh;
+
+            // What the reports record: outputs are not settings, and without training the training defaults did not
+            // apply; λ_reg's default depends on the images, so the weight used is recorded.
+            var settings = RunRecord.Settings(parse, [json, markdown, overwrite, .. loadFolder is null ? [] : training]);
+            if (loadFolder is null)
+            {
+                settings[objective.RegulariserWeightName] ??= DeaeTrainerOptions.DefaultRegulariserWeight(output);
+            }
             var (train, heldOut) = all.Split(parse.GetValue(holdout), parse.GetValue(seed));
             var split = EvaluationSplit.Of(all, train, parse.GetValue(seed), parse.GetValue(holdout));
             if (loadFolder is null)
@@ -151,7 +162,7 @@ internal static class EvaluateCommand
                 options.Architecture = new DeaeArchitecture
                 {
                     ImageSize = all.Width, Channels = all.Channels, BaseWidth = parse.GetValue(width), HiddenSize = parse.GetValue(hidden), LatentDimension = parse.GetValue(latent),
-                    Output = all.Channels == 1 ? DecoderOutput.Logits : DecoderOutput.Tanh,
+                    Output = output,
                 };
                 return TrainCommand.TrainWithProgress(train, options, resumeFrom: null);
             }
@@ -245,7 +256,7 @@ internal static class EvaluateCommand
             }
 
             bool dSpritesLike = SpriteOracle.CanRead(all);
-            string table = EvaluationMarkdown.Markdown(reports, trainedSteps, oracles, train.Count, heldOut.Count, dSpritesLike);
+            string table = RunRecord.MarkdownLine(parse, settings) + EvaluationMarkdown.Markdown(reports, trainedSteps, oracles, train.Count, heldOut.Count, dSpritesLike);
             if (unseenGrid is not null)
             {
                 ImageGrid.SavePng(unseenRows, all.Width, all.Height, all.Channels, unseenShown.Count, unseenGrid, replace, scale: 2);
@@ -267,7 +278,7 @@ internal static class EvaluateCommand
             {
                 // "steps" is the shared budget; models loaded with different budgets give theirs by name.
                 object budget = trainedSteps.Distinct().Count() == 1 ? trainedSteps[0] : reports.Select((r, i) => (r.Model, Steps: trainedSteps[i])).ToDictionary(x => x.Model, x => x.Steps);
-                var document = new { steps = budget, train = train.Count, held_out = heldOut.Count, oracle_accuracy = oracles.RealImageAccuracy, oracle_accuracy_halfway_background = oracles.HalfwayBackgroundAccuracy, models = reports, published = dSpritesLike ? PublishedScores.DSprites : [] };
+                var document = new { command = RunRecord.CommandLine(parse), settings, steps = budget, train = train.Count, held_out = heldOut.Count, oracle_accuracy = oracles.RealImageAccuracy, oracle_accuracy_halfway_background = oracles.HalfwayBackgroundAccuracy, models = reports, published = dSpritesLike ? PublishedScores.DSprites : [] };
                 AtomicFile.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(document, CliRunner.ReportJson), replace);
             }
 

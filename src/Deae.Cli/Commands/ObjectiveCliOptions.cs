@@ -41,6 +41,9 @@ internal sealed class ObjectiveCliOptions
         _clip = new("--clip-grad-norm") { Description = "Scale each step's gradients down to this L2 norm when larger (default: no clipping; the progress line shows the norm as |g|).", DefaultValueFactory = _ => defaults.GradientClipNorm };
     }
 
+    /// <summary>The name of the λ_reg option, whose absence means a default that depends on the images.</summary>
+    public string RegulariserWeightName => _weight.Name;
+
     /// <summary>Every option, in the order they are listed.</summary>
     public Option[] All => [_weight, _gradient, _distance, _scale, _target, _chunks, _warmup, _interpolations, _mode, _cycle, _cycleWarmup, _clip, _collapse];
 
