@@ -455,17 +455,11 @@ public class TrainerTests
     [InlineData(RegulariserGradient.DecoderOnly)]
     public void AReconstructionTargetCountsOnlyWhatTheInterpolationChanged(RegulariserGradient gradient)
     {
-        float Reg(RegulariserTarget target)
+        float Reg(RegulariserTarget target) => RegulariserWithADecoderThatIgnoresItsLatent(o =>
         {
-            var options = TinyOptions(1);
-            options.RegulariserGradient = gradient;
-            options.RegulariserTarget = target;
-            using var tiny = new TinyObjective(options);
-            // A decoder that ignores its latent draws every interpolation exactly as C's reconstruction.
-            tiny.MakeTheDecoderIgnoreItsLatent();
-
-            return tiny.Compute(0).Terms["reg"].item<float>();
-        }
+            o.RegulariserGradient = gradient;
+            o.RegulariserTarget = target;
+        });
 
         Assert.Equal(0f, Reg(RegulariserTarget.ReencodedReconstruction));
         // Held to C's code instead, the encoder is charged for the decoder's drawing errors too.
@@ -477,23 +471,30 @@ public class TrainerTests
     [InlineData(RegulariserGradient.EncoderOnly)]
     public void HoldingEveryChunkChargesADecoderThatIgnoresTheInterpolation(RegulariserGradient gradient)
     {
-        float Reg(RegulariserChunks chunks)
+        float Reg(RegulariserChunks chunks) => RegulariserWithADecoderThatIgnoresItsLatent(o =>
         {
-            var options = TinyOptions(1);
-            options.RegulariserGradient = gradient;
-            options.RegulariserTarget = RegulariserTarget.ReencodedReconstruction;
-            options.RegulariserChunks = chunks;
-            using var tiny = new TinyObjective(options);
-            // A decoder that ignores its latent draws every interpolation exactly as C's reconstruction.
-            tiny.MakeTheDecoderIgnoreItsLatent();
-
-            return tiny.Compute(0).Terms["reg"].item<float>();
-        }
+            o.RegulariserGradient = gradient;
+            o.RegulariserTarget = RegulariserTarget.ReencodedReconstruction;
+            o.RegulariserChunks = chunks;
+        });
 
         // The other chunks survive such a decoder, so the paper's term is satisfied; holding the
         // interpolated chunk to the interpolated code too, the image is charged for not moving.
         Assert.Equal(0f, Reg(RegulariserChunks.Others));
         Assert.True(Reg(RegulariserChunks.All) > 0.001f, $"All: {Reg(RegulariserChunks.All)}");
+    }
+
+    /// <summary>
+    /// The first step's regulariser of a tiny objective configured by <paramref name="configure"/>, with a decoder
+    /// that ignores its latent: it draws every interpolation exactly as C's reconstruction.
+    /// </summary>
+    private static float RegulariserWithADecoderThatIgnoresItsLatent(Action<DeaeTrainerOptions> configure)
+    {
+        var options = TinyOptions(1);
+        configure(options);
+        using var tiny = new TinyObjective(options);
+        tiny.MakeTheDecoderIgnoreItsLatent();
+        return tiny.Compute(0).Terms["reg"].item<float>();
     }
 
     [Fact]
