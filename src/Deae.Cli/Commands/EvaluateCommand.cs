@@ -78,7 +78,6 @@ internal static class EvaluateCommand
                 CliRunner.RefuseUnused(parse, "--models (nothing is trained)", training);
             }
 
-
             string ModelPath(string folder, ModelKind kind) => Path.Combine(folder, $"{kind}.deae");
             if (saveFolder is not null)
             {
@@ -109,6 +108,7 @@ internal static class EvaluateCommand
             {
                 settings[objective.RegulariserWeightName] ??= DeaeTrainerOptions.DefaultRegulariserWeight(output);
             }
+
             var (train, heldOut) = all.Split(parse.GetValue(holdout), parse.GetValue(seed));
             var split = EvaluationSplit.Of(all, train, parse.GetValue(seed), parse.GetValue(holdout));
             if (loadFolder is null)
