@@ -531,8 +531,8 @@ public class CliTests
         Assert.Equal(0.01, settings.GetProperty("--reg-weight").GetDouble());
         Assert.Equal(System.Text.Json.JsonValueKind.Null, settings.GetProperty("--clip-grad-norm").ValueKind);
         Assert.False(settings.TryGetProperty("--json", out _));
-        Assert.Contains($"Command: `deae {string.Join(' ', evaluate)}", File.ReadAllText(markdown));
-        Assert.Contains("--reg-gradient EncoderAndDecoder", File.ReadAllText(markdown));
+        Assert.Contains($"Command: `deae {string.Join(' ', evaluate)}", table);
+        Assert.Contains("--reg-gradient EncoderAndDecoder", table);
         var reevaluated = reloaded.RootElement.GetProperty("settings");
         Assert.Equal(models, reevaluated.GetProperty("--models").GetString());
         Assert.False(reevaluated.TryGetProperty("--steps", out _));

@@ -202,17 +202,11 @@ internal sealed class DeaeObjective : IDisposable
             total = total.Plus(terms["cycle"].Times(cycleWeight));
         }
 
-        if (interpolatedTarget is not null && _options.RegulariserChunks == RegulariserChunks.All)
-        {
-            // The interpolated chunk's target is the interpolated code itself (fixed, as C's code is).
-            interpolatedTarget = (interpolatedTarget * interpolatedMask!.SubtractedFrom(1)).Plus(interpolated!.detach() * interpolatedMask!);
-        }
-
         if (recodedInterpolations is not null)
         {
             // The spread is measured on this step's codes and held fixed, so shrinking them cannot lower the term.
             var spread = _options.RegulariserScale == RegulariserScale.CodeSpread ? codes.detach().std(0).AtLeast(1e-6) : null;
-            terms["reg"] = RegulariserLoss(recodedInterpolations, interpolatedTarget!, interpolatedMask!, spread);
+            terms["reg"] = RegulariserLoss(recodedInterpolations, interpolatedTarget!, interpolated!, interpolatedMask!, spread);
             total = total.Plus(terms["reg"].Times(regulariserWeight));
         }
 
@@ -270,15 +264,20 @@ internal sealed class DeaeObjective : IDisposable
 
     /// <summary>
     /// Eq. 2: L1 (or, as in the research code, squared) distance between the target and the re-encoded
-    /// interpolation on every chunk but the interpolated one (on every chunk with <see cref="RegulariserChunks.All"/>);
-    /// in units of <paramref name="spread"/> (per dimension) when given.
+    /// interpolation on every chunk but the interpolated one (<paramref name="mask"/>); with
+    /// <see cref="RegulariserChunks.All"/> on that chunk too, held to the <paramref name="interpolated"/> code itself.
+    /// In units of <paramref name="spread"/> (per dimension) when given.
     /// </summary>
-    private Tensor RegulariserLoss(Tensor recoded, Tensor target, Tensor mask, Tensor? spread)
+    private Tensor RegulariserLoss(Tensor recoded, Tensor target, Tensor interpolated, Tensor mask, Tensor? spread)
     {
-        var keep = _options.RegulariserChunks == RegulariserChunks.All ? ones_like(mask) : mask.SubtractedFrom(1);
-        var difference = spread is null ? recoded - target : (recoded - target) / spread;
+        var others = mask.SubtractedFrom(1);
+        // The interpolated code is a fixed target, as C's code is.
+        var (held, goal) = _options.RegulariserChunks == RegulariserChunks.All
+            ? (ones_like(mask), (target * others).Plus(interpolated.detach() * mask))
+            : (others, target);
+        var difference = spread is null ? recoded - goal : (recoded - goal) / spread;
         var distance = _options.RegulariserDistance == RegulariserDistance.Mse ? difference.Squared() : difference.abs();
-        return (distance * keep).sum() / keep.sum().AtLeast(1);
+        return (distance * held).sum() / held.sum().AtLeast(1);
     }
 
     private Tensor PixelLoss(Tensor output, Tensor target) => _output == DecoderOutput.Logits
