@@ -185,11 +185,6 @@ public static class ModelEvaluator
                 var checks = CheckPairs(oracles, heldOut, layout, chosen, halfImages);
                 validity = checks.Average(c => c.Valid ? 1.0 : 0.0);
                 failures = ValidityFailures.Of(checks);
-                if (Environment.GetEnvironmentVariable("DEAE_DIAG_MOTTLE") is not null)
-                {
-                    MottleDiagnostic.Run(model, heldOut, layout, oracles, codes, chosen, halfway, halfImages, k);
-                }
-
                 examples = [.. chosen.Take(ValidityExampleCount).Select((p, n) => new ValidityExample(p.X, p.Y, checks[n].Valid) { HalfwayImage = halfImages[n] })];
             }
         }
