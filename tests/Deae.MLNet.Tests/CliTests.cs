@@ -179,6 +179,18 @@ public class CliTests
         Assert.True(movedOnFull.ExitCode == 0, movedOnFull.Error);
         Assert.Equal(Side(5), SkiaSharp.SKBitmap.DecodeBounds(temp.Combine("move-full.png")).Width);
         Refused(["udv", "-m", model, "-d", manifest, "-o", temp.Combine("m-bad.deae"), "--attributes", "colour"], "'colour'");
+
+        // Conditional editing needs room: a 2-dimension chunk has none left once two other values' scores are kept
+        // fixed, and the error says which attribute and values. The 10-dimension full latent has room, with UDVs
+        // refitted on score quantiles too.
+        Refused(["synthesize", "-m", withUdvs, "-d", manifest, "-o", temp.Combine("cramped.png"), "-a", "background_color", "--to", "silver", "--conditional"], "Attribute 'background_color': cannot move from", "towards 'silver' with");
+        Assert.False(File.Exists(temp.Combine("cramped.png")));
+        string quantileUdvs = temp.Combine("m-quantile.deae");
+        var refitted = Deae("udv", "-m", model, "-d", manifest, "-o", quantileUdvs, "--attributes", "background_color", "--full-latent", "--quantile", "0.3");
+        Assert.True(refitted.ExitCode == 0, refitted.Error);
+        var conditionalMove = Deae("synthesize", "-m", quantileUdvs, "-d", manifest, "-o", temp.Combine("move-conditional.png"), "-a", "background_color", "--to", "silver", "--conditional", "--images", "2", "--steps", "3");
+        Assert.True(conditionalMove.ExitCode == 0, conditionalMove.Error);
+        Assert.Equal(Side(5), SkiaSharp.SKBitmap.DecodeBounds(temp.Combine("move-conditional.png")).Width);
         Refused(["synthesize", "-m", withUdvs, "-d", manifest, "-o", temp.Combine("unused.png"), "-a", "background_color", "--interpolate", "--conditional"], "--conditional cannot be combined with --interpolate");
         Refused(["synthesize", "-m", withUdvs, "-d", manifest, "-o", temp.Combine("unused.png"), "-a", "background_color", "--to", "silver", "--step-size", "2"], "--step-size cannot be combined with --to");
         Refused(["synthesize", "-m", withUdvs, "-d", manifest, "-o", temp.Combine("nan.png"), "-a", "font_color", "--mine", "red:NaN"], "--mine: 'red:NaN'");

@@ -170,6 +170,11 @@ public class LatentExplorerTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.Contains("Attribute 'background_color': the combination of unit directions has no terms", Assert.Throws<ArgumentException>(() => explorer.Mine(layout, code, "background_color", [], 3, 0.5f)).Message);
         Assert.Contains("'background_color'", Assert.Throws<ArgumentOutOfRangeException>(() => explorer.Mine(layout, code, "background_color", [("silver", 1f)], 3, 0f)).Message);
         Assert.Contains("'background_color'", Assert.Throws<ArgumentOutOfRangeException>(() => explorer.Mine(layout, code, "background_color", [("silver", 1f)], 3, float.NaN)).Message);
+        // Two dimensions per chunk: keeping purple's and orange's scores fixed leaves no direction to move in.
+        var conditional = Assert.Throws<ArgumentException>(() => explorer.MoveTowards(layout, code, "background_color", "silver", 3, keepOtherValuesFixed: true)).Message;
+        Assert.Contains("Attribute 'background_color': cannot move from 'cyan' towards 'silver' with", conditional);
+        Assert.Contains("'purple'", conditional);
+        Assert.Contains("'orange'", conditional);
         var unknown = Assert.Throws<ArgumentException>(() => explorer.JumpToCentre(layout, code, "font_color", "red")); // not fitted
         Assert.Contains("no attribute 'font_color'", unknown.Message);
         Assert.Contains("background_color", unknown.Message);

@@ -12,9 +12,10 @@ public class ModelEvaluatorTests
     /// Half-way background interpolations drawn by hand from real images X: X itself (no edit), X's background
     /// repainted uniformly half-way to Y's (the one well-formed edit), the same with a stripe of the border in
     /// black (not uniform), and the same with the letter recoloured (the font colour changed). One in four is valid.
+    /// With a letter chunk, another letter repainted the same way fails on the letter alone.
     /// </summary>
     [Fact]
-    public void InterpolationValidityCountsOnlyRealUniformEditsThatKeepTheFontColour()
+    public void InterpolationValidityCountsOnlyRealUniformEditsThatKeepTheFontColourAndLetter()
     {
         var data = TrainerTests.Tiny();
         var oracles = AttributeOracles.Fit(data);
@@ -51,6 +52,17 @@ public class ModelEvaluatorTests
         Assert.Equal(new ValidityCheck(false, true, true, true), checks[0]);
         Assert.Equal(new ValidityCheck(true, false, false, true), checks[2]);
         Assert.Equal(new ValidityCheck(true, true, false, true), checks[3]);
+
+        // With a letter chunk the letter is judged too: X's own repainted image keeps it; the repainted image of
+        // another letter (same colours) in its place is well formed but shows the wrong letter.
+        int letter = data.AttributeIndex("letter"), x0 = xs[0];
+        int otherLetter = Enumerable.Range(0, data.Count).First(i => data.GetValue(i, bg) == "silver" && data.GetValue(i, fc) == "red" && data.GetValue(i, letter) != data.GetValue(x0, letter));
+        var otherOriginal = data.GetPixels(otherLetter).ToArray();
+        var otherRepainted = Recolour(otherOriginal, p => Is(otherOriginal, p, silver), half);
+        var withLetter = LatentLayout.Parse("letter:4,font_color:3,background_color:3", null);
+        var letterChecks = ModelEvaluator.CheckPairs(oracles, data, withLetter, [(x0, y), (x0, y)], [images[1], otherRepainted]);
+        Assert.Equal(new ValidityCheck(true, true, true, true), letterChecks[0]);
+        Assert.Equal(new ValidityCheck(true, true, true, false), letterChecks[1]);
     }
 
     [Fact]

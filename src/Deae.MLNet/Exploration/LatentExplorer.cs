@@ -101,6 +101,9 @@ public sealed class LatentExplorer
     /// to that centre; beyond the projection onto the centre if never reached). Other chunks are untouched. With
     /// <paramref name="keepOtherValuesFixed"/> the direction is orthogonalised against the other values' UDVs.
     /// </summary>
+    /// <exception cref="ArgumentException">Naming the attribute and values: an unknown attribute or value, a code that
+    /// already has <paramref name="value"/>, or (with <paramref name="keepOtherValuesFixed"/>) a chunk too small to keep
+    /// the other values fixed and still move.</exception>
     public float[][] MoveTowards(LatentLayout layout, float[] code, string attribute, string value, int steps, bool keepOtherValuesFixed = false)
     {
         ArgumentNullException.ThrowIfNull(layout);
@@ -118,7 +121,16 @@ public sealed class LatentExplorer
 
         if (keepOtherValuesFixed)
         {
-            direction = LatentDirections.ProjectOut(direction, space.Directions.Where(d => d.Key != value && d.Key != current).Select(d => d.Value));
+            var kept = space.Directions.Where(d => d.Key != value && d.Key != current).ToList();
+            try
+            {
+                direction = LatentDirections.ProjectOut(direction, kept.Select(d => d.Value));
+            }
+            catch (ArgumentException e) when (e.ParamName == "keepFixed")
+            {
+                // The projection cannot know which attribute and values its directions belong to; the caller's request can.
+                throw new ArgumentException($"Attribute '{attribute}': cannot move from '{current}' towards '{value}' with {string.Join(", ", kept.Select(d => $"'{d.Key}'"))} kept fixed. {e.Message}", nameof(keepOtherValuesFixed), e);
+            }
         }
 
         var chunk = code[range];
