@@ -65,6 +65,47 @@ public class ModelEvaluatorTests
         Assert.Equal(new ValidityCheck(true, true, true, false), letterChecks[1]);
     }
 
+    /// <summary>
+    /// Background swaps drawn by hand from real images X (silver background, red letter) towards a cyan donor: X
+    /// with its background exactly cyan (a perfect swap), the same with the letter painted blue (the font colour not
+    /// kept), and another letter painted the same way (the letter not kept). Every one shows the donor's background.
+    /// </summary>
+    [Fact]
+    public void SwapRatesCountTheTargetAndEveryOtherAttributeAsTheOraclesReadThem()
+    {
+        var data = TrainerTests.Tiny();
+        var oracles = AttributeOracles.Fit(data);
+        int bg = data.AttributeIndex("background_color"), fc = data.AttributeIndex("font_color"), letter = data.AttributeIndex("letter");
+        bool SilverRed(int i) => data.GetValue(i, bg) == "silver" && data.GetValue(i, fc) == "red";
+        var xs = Enumerable.Range(0, data.Count).Where(SilverRed).Take(2).ToList();
+        int y = Enumerable.Range(0, data.Count).First(i => data.GetValue(i, bg) == "cyan");
+        NamedColor silver = NamedColor.Parse("silver", "test"), cyan = NamedColor.Parse("cyan", "test"), red = NamedColor.Parse("red", "test"), blue = NamedColor.Parse("blue", "test");
+        byte[] Swapped(int i) => BackgroundShift.Move(data.GetPixels(i), red, silver, cyan, 1.0);
+
+        var pairs = new List<(int X, int Y)>();
+        var images = new List<byte[]>();
+        foreach (int x in xs)
+        {
+            var swapped = Swapped(x);
+            int otherLetter = Enumerable.Range(0, data.Count).First(i => SilverRed(i) && data.GetValue(i, letter) != data.GetValue(x, letter));
+            var letterBlue = Recolour(swapped, p => NamedColor.DistanceSquared(cyan, swapped[3 * p], swapped[(3 * p) + 1], swapped[(3 * p) + 2]) > 120 * 120, blue);
+            foreach (var image in new[] { swapped, letterBlue, Swapped(otherLetter) })
+            {
+                pairs.Add((x, y));
+                images.Add(image);
+            }
+        }
+
+        var layout = LatentLayout.Parse("letter:4,font_color:3,background_color:3", null);
+        var columns = layout.Attributes.Select(data.AttributeIndex).ToArray();
+        Assert.All(oracles.Shows("background_color", [.. images], [.. pairs.Select(_ => "cyan")]), Assert.True); // every target hit
+        var (all, byAttribute) = ModelEvaluator.OthersKept(oracles, data, layout, columns, layout.IndexOf("background_color"), pairs, [.. images]);
+        Assert.Equal(1.0 / 3, all, 6); // only the perfect swaps keep both
+        Assert.Equal(["font_color", "letter"], byAttribute.Keys.Order());
+        Assert.Equal(2.0 / 3, byAttribute["font_color"], 6);
+        Assert.Equal(2.0 / 3, byAttribute["letter"], 6);
+    }
+
     [Fact]
     public void TheResidualIsTheMeanL1OfTheReencodedCodeOnTheChunksThatWereNotEdited()
     {

@@ -293,7 +293,7 @@ public static class ModelEvaluator
     }
 
     /// <summary>The fraction of edits whose every other attribute reads as X's, and the same per other attribute.</summary>
-    private static (double All, Dictionary<string, double> ByAttribute) OthersKept(AttributeOracles oracles, ImageDataset data, LatentLayout layout, int[] columns, int edited, List<(int X, int Y)> pairs, byte[][] images)
+    internal static (double All, Dictionary<string, double> ByAttribute) OthersKept(AttributeOracles oracles, ImageDataset data, LatentLayout layout, int[] columns, int edited, List<(int X, int Y)> pairs, byte[][] images)
     {
         var kept = Enumerable.Repeat(true, pairs.Count).ToArray();
         var byAttribute = new Dictionary<string, double>();
