@@ -30,7 +30,9 @@ public enum RegulariserGradient
 
     /// <summary>
     /// The decoder only: interpolations start from detached codes and are re-encoded by a gradient-free copy
-    /// of the encoder, so the regulariser can only be lowered by drawing images that keep the other attributes.
+    /// of the encoder, so the regulariser can only be lowered by drawing images that the encoder reads as keeping
+    /// the other attributes. On the 32×32 Fonts-like set the decoder learns to do that with a background texture
+    /// the encoder reads, not with cleaner images (docs/results/fonts-2400-halfway-texture.md).
     /// </summary>
     DecoderOnly,
 

@@ -8,7 +8,8 @@ namespace Deae.MLNet.Training;
 /// before every use; gradients still flow through it to its input. The DEAE regulariser routes through
 /// it to keep its gradient away from one network: with <see cref="RegulariserGradient.DecoderOnly"/> the
 /// interpolations are re-encoded by a frozen encoder (and start from detached codes), so the encoder
-/// cannot lower the loss by becoming blind to what the decoder drew; with
+/// cannot lower the loss by becoming blind to what the decoder drew (measured: the decoder then adapts instead,
+/// drawing a texture the encoder reads as the intended code; docs/results/fonts-2400-halfway-texture.md); with
 /// <see cref="RegulariserGradient.EncoderOnly"/> they are drawn by a frozen decoder, so the decoder is
 /// trained by the reconstruction and swap losses alone and the regulariser cannot trade its drawing
 /// fidelity for consistency.
