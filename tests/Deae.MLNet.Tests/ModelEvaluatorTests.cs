@@ -32,7 +32,7 @@ public class ModelEvaluatorTests
             var original = data.GetPixels(x).ToArray();
             var repainted = Recolour(original, p => Is(original, p, silver), half);
             var striped = Recolour(repainted, p => p < 16, new NamedColor("black", 0, 0, 0));
-            var letterRecoloured = Recolour(repainted, p => NamedColor.DistanceSquared(silver, original[3 * p], original[(3 * p) + 1], original[(3 * p) + 2]) > 120 * 120, blue);
+            var letterRecoloured = Recolour(repainted, p => InGlyph(original, p, silver), blue);
             foreach (var image in new[] { original, repainted, striped, letterRecoloured })
             {
                 pairs.Add((x, y));
@@ -88,7 +88,7 @@ public class ModelEvaluatorTests
         {
             var swapped = Swapped(x);
             int otherLetter = Enumerable.Range(0, data.Count).First(i => SilverRed(i) && data.GetValue(i, letter) != data.GetValue(x, letter));
-            var letterBlue = Recolour(swapped, p => NamedColor.DistanceSquared(cyan, swapped[3 * p], swapped[(3 * p) + 1], swapped[(3 * p) + 2]) > 120 * 120, blue);
+            var letterBlue = Recolour(swapped, p => InGlyph(swapped, p, cyan), blue);
             foreach (var image in new[] { swapped, letterBlue, Swapped(otherLetter) })
             {
                 pairs.Add((x, y));
@@ -126,6 +126,10 @@ public class ModelEvaluatorTests
 
     private static bool Is(byte[] rgb, int pixel, NamedColor color) =>
         rgb[3 * pixel] == color.R && rgb[(3 * pixel) + 1] == color.G && rgb[(3 * pixel) + 2] == color.B;
+
+    /// <summary>Whether the pixel is far (over 120 RGB units) from the image's <paramref name="background"/>: part of the letter.</summary>
+    private static bool InGlyph(byte[] rgb, int pixel, NamedColor background) =>
+        NamedColor.DistanceSquared(background, rgb[3 * pixel], rgb[(3 * pixel) + 1], rgb[(3 * pixel) + 2]) > 120 * 120;
 
     /// <summary>A copy of <paramref name="rgb"/> with the pixels <paramref name="where"/> chooses painted <paramref name="color"/>.</summary>
     private static byte[] Recolour(byte[] rgb, Func<int, bool> where, NamedColor color)
